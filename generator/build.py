@@ -1,0 +1,179 @@
+"""The pipeline: read sources -> site model -> renderers -> (one) writer. Nothing here prints."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from . import markdown
+from .config import Config, load_config
+from .diagnostics import Diagnostic, Diagnostics
+from .model import Site, build_site, markdown_jobs
+from .render import Output
+from .render.assets import theme_assets
+from .render.feeds import feed_links, render_feeds
+from .render.files import bundle_files, static_files
+from .render.html import render_html
+from .render.sitemap import render_sitemap
+from .sources import read_entries
+from .theme import load_theme
+from .writer import UnsafeOutput, write_output
+
+CACHE_DIR = ".riji-cache"
+PARALLEL_THRESHOLD = 48  # below this many uncached documents a process pool costs more than it saves
+
+
+@dataclass
+class BuildOptions:
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None
+    extra_body: str = ""  # the preview server's reload script; never set by `riji build`
+    cache: bool = True
+    workers: int | None = None
+
+
+@dataclass
+class BuildResult:
+    files: Output = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    site: Site | None = None
+    config: Config | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def pages(self) -> int:
+        return sum(1 for p in self.files if p.endswith(".html"))
+
+    def summary(self) -> str:
+        if self.site is None:
+            return f"build failed in {self.seconds:.2f} s"
+        per_lang = ", ".join(f"{code} {len(self.site.posts_in(code))}" for code in self.site.config.codes)
+        return f"{self.pages} pages, posts: {per_lang}, in {self.seconds:.2f} s"
+
+
+def _render_one(job):
+    text, smart, offset, base = job
+    return markdown.render(text, smart_quotes=smart, line_offset=offset, base_url=base)
+
+
+def _cache_key(text: str, smart: bool, offset: int, base: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{markdown.RENDER_VERSION}\0{smart}\0{offset}\0{base}\0".encode())
+    h.update(text.encode())
+    return h.hexdigest()
+
+
+def render_markdown(config: Config, jobs, use_cache: bool, workers: int | None) -> dict:
+    """Render every document's Markdown, reusing the content-hash cache and both cores."""
+    cache_path = config.root / CACHE_DIR / "markdown.pickle"
+    cache: dict = {}
+    if use_cache:
+        try:
+            with open(cache_path, "rb") as fh:
+                cache = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            cache = {}
+    keys = [_cache_key(text, smart, off, config.base_url) for _, text, smart, off in jobs]
+    missing = [(k, (text, smart, off, config.base_url)) for k, (_, text, smart, off) in zip(keys, jobs)
+               if k not in cache]
+    fresh: dict = {}
+    if missing:
+        n = workers if workers is not None else (os.cpu_count() or 1)
+        if n > 1 and len(missing) >= PARALLEL_THRESHOLD:
+            import multiprocessing
+
+            method = "fork" if sys.platform.startswith("linux") else None
+            with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method)) as pool:
+                results = list(pool.map(_render_one, [job for _, job in missing], chunksize=16))
+        else:
+            results = [_render_one(job) for _, job in missing]
+        fresh = {k: r for (k, _), r in zip(missing, results)}
+    out = {}
+    used = {}
+    for key, (ident, *_rest) in zip(keys, jobs):
+        r = cache.get(key) or fresh[key]
+        used[key] = r
+        out[ident] = markdown.Rendered(r.html, list(r.links), list(r.headings))
+    if use_cache and (fresh or len(used) != len(cache)):
+        try:
+            cache_path.parent.mkdir(exist_ok=True)
+            tmp = cache_path.with_suffix(".tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(used, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_path)
+        except OSError:
+            pass  # a read-only site still builds, just without the cache
+    return out
+
+
+def build(root: Path, options: BuildOptions | None = None,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the site in memory; the caller decides whether to write or serve the result."""
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    root = root.resolve()
+    diag = Diagnostics(root)
+    result = BuildResult()
+
+    def finish() -> BuildResult:
+        result.diagnostics = diag.sorted()
+        result.seconds = time.perf_counter() - started
+        return result
+
+    say("reading site.yaml")
+    config = load_config(root, diag)
+    if config is None:
+        return finish()
+    result.config = config
+    theme = load_theme(root, config.theme, diag)
+    say("reading content")
+    sources = read_entries(config, diag)
+    say(f"rendering Markdown of {len(sources)} documents")
+    rendered = render_markdown(config, markdown_jobs(sources, config), options.cache, options.workers)
+    now = options.now or datetime.now(timezone.utc)
+    site = build_site(config, sources, rendered, diag, now=now, drafts=options.drafts, future=options.future)
+    result.site = site
+
+    say("rendering pages")
+    asset_urls, files = theme_assets(theme)
+    statics = static_files(root)
+    files.update(render_feeds(site, diag))
+    files.update(render_sitemap(site))
+    files.update(render_html(site, theme, diag, asset_urls=asset_urls, static_names=set(statics),
+                             feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),
+                             extra_body=options.extra_body))
+    files.update(bundle_files(site))
+    for name, path in statics.items():
+        if name in files:
+            diag.error(path, None, f"static/{name} would overwrite the generated /{name}; rename it")
+        else:
+            files[name] = path
+    result.files = files
+    return finish()
+
+
+def build_to(root: Path, out_dir: Path, options: BuildOptions | None = None,
+             progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build and, only when there are no errors, swap the result into `out_dir`."""
+    result = build(root, options, progress)
+    if result.ok:
+        try:
+            if progress:
+                progress(f"writing {len(result.files)} files")
+            write_output(result.files, out_dir, root)
+        except (UnsafeOutput, OSError) as exc:
+            result.diagnostics.append(Diagnostic(str(out_dir), None, str(exc)))
+    return result

@@ -1,0 +1,312 @@
+"""site.yaml: one validated, immutable description of the site; every language setting lives here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from .diagnostics import Diagnostics, did_you_mean
+from .yamlfile import Located, YamlError, load
+
+# Sensible forms of the languages riji knows well; others are derived from their code.
+KNOWN_LANGUAGES = {
+    "en": dict(name="English", locale="en", hreflang="en", feed_language="en", og_locale="en_US"),
+    "zh": dict(name="中文", locale="zh_Hans_CN", hreflang="zh-Hans", feed_language="zh-cn",
+               og_locale="zh_CN"),
+}
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    locale: str
+    prefix: str
+    hreflang: str
+    feed_language: str
+    og_locale: str
+
+    @property
+    def is_cjk(self) -> bool:
+        return self.code.split("-")[0] in ("zh", "ja", "ko")
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str
+
+
+@dataclass
+class Config:
+    root: Path
+    base_url: str
+    languages: tuple[Language, ...]
+    default_language: str
+    title: dict[str, str]
+    description: dict[str, str]
+    author: dict[str, str]
+    theme: str = "default"
+    posts_per_page: int = 10
+    timezone: str = "UTC"
+    missing_translation: str = "mark"
+    menu: dict[str, list[MenuItem]] = field(default_factory=dict)
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)
+    feeds: dict = field(default_factory=dict)
+    podcast: dict = field(default_factory=dict)
+    publish: list = field(default_factory=list)
+    check: dict = field(default_factory=dict)
+    copyright: dict[str, str] = field(default_factory=dict)
+    lines: Located | None = None
+
+    @property
+    def codes(self) -> list[str]:
+        return [lang.code for lang in self.languages]
+
+    def language(self, code: str) -> Language:
+        for lang in self.languages:
+            if lang.code == code:
+                return lang
+        raise KeyError(code)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: '/' or e.g. '/diary/' for a project page."""
+        from urllib.parse import urlsplit
+
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def line(self, *keys) -> int | None:
+        return self.lines.line(*keys) if self.lines else None
+
+
+TOP_KEYS = {
+    "base_url", "title", "description", "author", "languages", "default_language", "theme",
+    "posts_per_page", "timezone", "missing_translation", "menu", "tags", "feeds", "podcast",
+    "publish", "check", "copyright",
+}
+LANGUAGE_KEYS = {"code", "name", "locale", "prefix", "hreflang", "feed_language", "og_locale"}
+FEED_KEYS = {"full_content": True, "items": 20, "tag_feeds": True}
+CHECK_KEYS = {"allowed_hosts": [], "validate_html": True}
+
+
+def per_language(value, codes, diag, path, line, what, required=True) -> dict[str, str]:
+    """A text given once for all languages or as {en: ..., zh: ...}."""
+    if value is None:
+        if required:
+            diag.error(path, line, f"'{what}' is required")
+        return {c: "" for c in codes}
+    if isinstance(value, str):
+        return {c: value for c in codes}
+    if isinstance(value, dict):
+        out = {}
+        for k in value:
+            if k not in codes:
+                diag.error(path, line, f"'{what}' has unknown language '{k}'{did_you_mean(str(k), codes)}")
+        for c in codes:
+            v = value.get(c)
+            if v is None:
+                if required:
+                    diag.error(path, line, f"'{what}' has no text for language '{c}'")
+                v = ""
+            out[c] = str(v)
+        return out
+    diag.error(path, line, f"'{what}' must be text or a mapping of language to text")
+    return {c: "" for c in codes}
+
+
+def _unknown_keys(data: dict, allowed, diag, path, located: Located, *prefix) -> None:
+    for key in data:
+        if key not in allowed:
+            where = ".".join(map(str, prefix + (key,)))
+            diag.error(path, located.line(*prefix, key),
+                       f"unknown key '{where}'{did_you_mean(str(key), allowed)}")
+
+
+def _languages(raw, diag, path, located) -> tuple[Language, ...]:
+    if raw is None:
+        raw = [{"code": "en"}, {"code": "zh"}]
+    if not isinstance(raw, list) or not raw:
+        diag.error(path, located.line("languages"), "'languages' must be a non-empty list")
+        raw = [{"code": "en"}, {"code": "zh"}]
+    out, seen_prefix = [], set()
+    for i, item in enumerate(raw):
+        if isinstance(item, str):
+            item = {"code": item}
+        if not isinstance(item, dict) or not isinstance(item.get("code"), str):
+            diag.error(path, located.line("languages"), f"language #{i + 1} needs a 'code'")
+            continue
+        for key in item:
+            if key not in LANGUAGE_KEYS:
+                diag.error(path, located.line("languages"),
+                           f"unknown language key '{key}'{did_you_mean(str(key), LANGUAGE_KEYS)}")
+        code = item["code"]
+        known = KNOWN_LANGUAGES.get(code, {})
+        locale = str(item.get("locale", known.get("locale", code)))
+        try:
+            babel_locale = Locale.parse(locale)
+        except (UnknownLocaleError, ValueError):
+            diag.error(path, located.line("languages"), f"unknown locale '{locale}' for language '{code}'")
+            babel_locale = Locale.parse("en")
+        prefix = str(item.get("prefix", code)).strip("/")
+        if prefix in seen_prefix:
+            diag.error(path, located.line("languages"), f"two languages share the URL prefix '{prefix}'")
+        seen_prefix.add(prefix)
+        out.append(Language(
+            code=code,
+            name=str(item.get("name", known.get("name") or babel_locale.get_display_name(babel_locale))),
+            locale=locale,
+            prefix=prefix,
+            hreflang=str(item.get("hreflang", known.get("hreflang", code))),
+            feed_language=str(item.get("feed_language", known.get("feed_language", code.lower()))),
+            og_locale=str(item.get("og_locale", known.get("og_locale", str(babel_locale)))),
+        ))
+    if len({lang.code for lang in out}) != len(out):
+        diag.error(path, located.line("languages"), "a language code is listed twice")
+    return tuple(out)
+
+
+def _menu(raw, codes, diag, path, located) -> dict[str, list[MenuItem]]:
+    menu: dict[str, list[MenuItem]] = {c: [] for c in codes}
+    if raw is None:
+        return menu
+    if not isinstance(raw, dict):
+        diag.error(path, located.line("menu"), "'menu' must map each language to a list of {title, url}")
+        return menu
+    for code, items in raw.items():
+        if code not in codes:
+            diag.error(path, located.line("menu", code),
+                       f"menu for unknown language '{code}'{did_you_mean(str(code), codes)}")
+            continue
+        for item in items or []:
+            if not isinstance(item, dict) or "title" not in item or "url" not in item:
+                diag.error(path, located.line("menu", code), "each menu item needs 'title' and 'url'")
+                continue
+            menu[code].append(MenuItem(str(item["title"]), str(item["url"])))
+    return menu
+
+
+def _section(raw, defaults: dict, name, diag, path, located) -> dict:
+    if raw is None:
+        return dict(defaults)
+    if not isinstance(raw, dict):
+        diag.error(path, located.line(name), f"'{name}' must be a mapping")
+        return dict(defaults)
+    _unknown_keys(raw, defaults, diag, path, located, name)
+    return {**defaults, **raw}
+
+
+def load_config(root: Path, diag: Diagnostics) -> Config | None:
+    """Read and check `root/site.yaml`; report every problem, return None only if unusable."""
+    path = root / "site.yaml"
+    try:
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except FileNotFoundError:
+        diag.error(path, None, "no site.yaml here; run 'riji init DIR' to start a site, or pass --site DIR")
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        diag.error(path, None, f"cannot read site.yaml: {exc}")
+        return None
+    try:
+        located = load(text)
+    except YamlError as exc:
+        diag.error(path, exc.line, exc.message)
+        return None
+    raw = located.data or {}
+    if not isinstance(raw, dict):
+        diag.error(path, 1, "site.yaml must be a mapping of settings")
+        return None
+    _unknown_keys(raw, TOP_KEYS, diag, path, located)
+
+    languages = _languages(raw.get("languages"), diag, path, located)
+    codes = [lang.code for lang in languages]
+    default = raw.get("default_language", codes[0] if codes else "en")
+    if default not in codes:
+        diag.error(path, located.line("default_language"),
+                   f"default_language '{default}' is not one of {codes}{did_you_mean(str(default), codes)}")
+        default = codes[0]
+
+    base_url = raw.get("base_url")
+    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+        diag.error(path, located.line("base_url"), "'base_url' must be an absolute http(s) URL")
+        base_url = "http://localhost/"
+    if not base_url.endswith("/"):
+        base_url += "/"
+
+    author = raw.get("author") or {}
+    if isinstance(author, str):
+        author = {"name": author}
+    if not isinstance(author, dict):
+        diag.error(path, located.line("author"), "'author' must be a name or {name, email}")
+        author = {}
+    _unknown_keys(author, {"name", "email", "url"}, diag, path, located, "author")
+
+    timezone = str(raw.get("timezone", "UTC"))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        diag.error(path, located.line("timezone"), f"unknown timezone '{timezone}' (e.g. Asia/Shanghai)")
+        timezone = "UTC"
+
+    per_page = raw.get("posts_per_page", 10)
+    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
+        diag.error(path, located.line("posts_per_page"), "'posts_per_page' must be a positive whole number")
+        per_page = 10
+
+    policy = raw.get("missing_translation", "mark")
+    if policy not in ("mark", "hide"):
+        diag.error(path, located.line("missing_translation"),
+                   f"'missing_translation' must be 'mark' or 'hide', not '{policy}'")
+        policy = "mark"
+
+    tags: dict[str, dict[str, str]] = {}
+    raw_tags = raw.get("tags") or {}
+    if not isinstance(raw_tags, dict):
+        diag.error(path, located.line("tags"), "'tags' must map a tag to its names per language")
+        raw_tags = {}
+    for tag, names in raw_tags.items():
+        tags[str(tag)] = per_language(names, codes, diag, path, located.line("tags", tag), f"tags.{tag}")
+
+    publish = raw.get("publish") or []
+    if isinstance(publish, dict):
+        publish = [dict(v or {}, name=k) for k, v in publish.items()]
+    if not isinstance(publish, list):
+        diag.error(path, located.line("publish"), "'publish' must be a list of targets")
+        publish = []
+
+    podcast = raw.get("podcast") or {}
+    if not isinstance(podcast, dict):
+        diag.error(path, located.line("podcast"), "'podcast' must be a mapping")
+        podcast = {}
+
+    theme = str(raw.get("theme", "default"))
+    return Config(
+        root=root,
+        base_url=base_url,
+        languages=languages,
+        default_language=default,
+        title=per_language(raw.get("title"), codes, diag, path, located.line("title"), "title"),
+        description=per_language(raw.get("description"), codes, diag, path, located.line("description"),
+                                 "description", required=False),
+        author={k: str(v) for k, v in author.items()},
+        theme=theme,
+        posts_per_page=per_page,
+        timezone=timezone,
+        missing_translation=policy,
+        menu=_menu(raw.get("menu"), codes, diag, path, located),
+        tags=tags,
+        feeds=_section(raw.get("feeds"), FEED_KEYS, "feeds", diag, path, located),
+        podcast=podcast,
+        publish=publish,
+        check=_section(raw.get("check"), CHECK_KEYS, "check", diag, path, located),
+        copyright=per_language(raw.get("copyright"), codes, diag, path, located.line("copyright"),
+                               "copyright", required=False),
+        lines=located,
+    )

@@ -1,0 +1,67 @@
+"""Errors as values: every stage appends here instead of raising, so one run reports everything."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """Collector shared by the stages of one run; `root` makes paths relative for messages."""
+
+    root: Path | None = None
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def _rel(self, path: Path | str | None) -> str:
+        if path is None:
+            return "site"
+        p = Path(path)
+        if self.root is not None:
+            try:
+                return p.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return p.as_posix()
+
+    def error(self, path: Path | str | None, line: int | None, message: str) -> None:
+        self.items.append(Diagnostic(self._rel(path), line, message))
+
+    def warning(self, path: Path | str | None, line: int | None, message: str) -> None:
+        self.items.append(Diagnostic(self._rel(path), line, message, "warning"))
+
+    def extend(self, other: "Diagnostics | list[Diagnostic]") -> None:
+        self.items.extend(other.items if isinstance(other, Diagnostics) else other)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def sorted(self) -> list[Diagnostic]:
+        seen, out = set(), []
+        for d in sorted(self.items, key=lambda d: (d.path, d.line or 0, d.message)):
+            if d not in seen:
+                seen.add(d)
+                out.append(d)
+        return out
+
+
+def did_you_mean(word: str, choices) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

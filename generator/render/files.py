@@ -1,0 +1,35 @@
+"""Files copied as they are: the site's static/ folder and each post's bundle assets."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..model import Site
+from ..sources import IGNORED
+from . import Output
+
+
+def static_files(root: Path) -> Output:
+    static = root / "static"
+    out: Output = {}
+    if not static.is_dir():
+        return out
+    for dirpath, dirnames, filenames in os.walk(static):
+        dirnames[:] = sorted(d for d in dirnames if not IGNORED.search(d))
+        for name in sorted(filenames):
+            if not IGNORED.search(name):
+                path = Path(dirpath) / name
+                out[path.relative_to(static).as_posix()] = path
+    return out
+
+
+def bundle_files(site: Site) -> Output:
+    """Each bundle asset beside every translation, so relative links work in each language."""
+    out: Output = {}
+    for entry in site.entries:
+        if entry.bundle is None:
+            continue
+        for doc in entry.docs.values():
+            for asset in entry.assets:
+                out[doc.url + asset] = entry.bundle / asset
+    return out

@@ -1,0 +1,216 @@
+"""HTML pages for every language, the root chooser and the bilingual 404, rendered with Jinja2."""
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import partial
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
+
+from ..config import Language
+from ..diagnostics import Diagnostics
+from ..model import Doc, Entry, Listed, Site, Urls
+from ..theme import Theme
+from . import Output
+
+
+class Context:
+    """Per-language helpers handed to templates; computed once per language, not per page."""
+
+    def __init__(self, site: Site, theme: Theme, lang: Language, urls: Urls, asset_urls: dict[str, str],
+                 static_names: set[str], feeds: list):
+        self.site, self.theme, self.lang, self.urls = site, theme, lang, urls
+        config = site.config
+        self.locale = Locale.parse(lang.locale)
+        self.tz = config.tz
+        self.values = {
+            "site": SimpleNamespace(
+                title=config.title[lang.code], description=config.description[lang.code],
+                author=config.author, menu=config.menu.get(lang.code, []),
+                copyright=config.copyright.get(lang.code, ""), config=config),
+            "lang": lang,
+            "languages": config.languages,
+            "urls": urls,
+            "t": partial(self.tr, lang.code),
+            "tr": self.tr,
+            "url": urls.path,
+            "abs_url": urls.absolute,
+            "menu_url": self.menu_url,
+            "asset": lambda name: urls.path(asset_urls[name]),
+            "has_static": lambda name: name in static_names,
+            "format_date": self.format_date,
+            "feeds": feeds,
+            "extra_body": "",
+            "root": False,
+        }
+
+    def tr(self, code: str, key: str, **kw) -> str:
+        strings = self.theme.strings
+        text = strings.get(code, {}).get(key)
+        if text is None:
+            text = strings.get(self.site.config.default_language, {}).get(key, key)
+        return text.format(**kw) if kw else text
+
+    def menu_url(self, url: str) -> str:
+        if urlsplit(url).scheme or url.startswith("/"):
+            return url
+        return self.urls.path(self.urls.home(self.lang.code) + url.lstrip("./"))
+
+    def format_date(self, value, code: str | None = None, form: str = "long") -> str:
+        locale = self.locale if code is None else Locale.parse(self.site.config.language(code).locale)
+        day = value.astimezone(self.tz).date()
+        if form == "short_md":
+            return format_skeleton("MMMd", day, locale=locale)
+        return babel_format_date(day, format=form, locale=locale)
+
+
+def language_name(code: str, in_locale: Locale, fallback: str) -> str:
+    return in_locale.languages.get(code.split("-")[0], fallback)
+
+
+def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict[str, str],
+                static_names: set[str], feeds_for, extra_body: str = "") -> Output:
+    config = site.config
+    urls = Urls(config)
+    out: Output = {}
+    contexts = {lang.code: Context(site, theme, lang, urls, asset_urls, static_names, feeds_for(lang.code))
+                for lang in config.languages}
+    for ctx in contexts.values():
+        ctx.values["extra_body"] = extra_body
+
+    def page_ns(ctx: Context, kind: str, url: str, title: str, description: str, alternates_by: dict,
+                **extra) -> SimpleNamespace:
+        lang = ctx.lang
+        alternates = []
+        for other in config.languages:
+            if other.code in alternates_by:
+                alternates.append(SimpleNamespace(lang=other, hreflang=other.hreflang,
+                                                  url=alternates_by[other.code]))
+        if len(alternates) > 1:
+            default = alternates_by.get(config.default_language) or url
+            alternates.append(SimpleNamespace(lang=None, hreflang="x-default", url=default))
+        switcher = [SimpleNamespace(lang=other, current=other.code == lang.code,
+                                    url=alternates_by.get(other.code), home=urls.home(other.code),
+                                    name_here=language_name(other.code, ctx.locale, other.name))
+                    for other in config.languages]
+        return SimpleNamespace(kind=kind, url=url, canonical=url, title=title,
+                               description=description or config.description[lang.code],
+                               alternates=alternates if len(alternates) > 1 else [],
+                               switcher=switcher, image=extra.pop("image", None), **extra)
+
+    def emit(ctx: Context, template: str, path: str, **values):
+        try:
+            html = theme.env.get_template(template).render(**ctx.values, **values)
+        except jinja2.TemplateSyntaxError as exc:
+            diag.error(exc.filename or theme.template_path(template), exc.lineno, f"template error: {exc.message}")
+            return
+        except Exception as exc:  # a theme's bug must not crash the build: report where it is
+            where = _template_frame(exc) or (theme.template_path(template), None)
+            problem = (where, f"{type(exc).__name__}: {exc}")
+            if problem not in template_errors:
+                template_errors[problem] = path
+                diag.error(where[0], where[1], f"template error while rendering /{path}: {problem[1]}")
+            return
+        out[path + "index.html" if path.endswith("/") or not path else path] = html.encode("utf-8")
+
+    template_errors: dict = {}
+    every = {c: None for c in config.codes}
+
+    def all_langs(fn) -> dict[str, str]:
+        return {c: fn(c) for c in every}
+
+    def listed(ctx: Context, items: list[Listed]) -> list[SimpleNamespace]:
+        out_items = []
+        for item in items:
+            lang = config.language(item.doc.lang)
+            badge = ctx.tr(lang.code, "only_in", language=lang.name) if item.other_language else ""
+            out_items.append(SimpleNamespace(doc=item.doc, other_language=item.other_language,
+                                             lang=lang, badge=badge))
+        return out_items
+
+    for code, ctx in contexts.items():
+        listing = site.listing(code)
+        per_page = config.posts_per_page
+        pages = [listing[i:i + per_page] for i in range(0, len(listing), per_page)] or [[]]
+        for n, chunk in enumerate(pages, 1):
+            url = urls.home(code, n)
+            pagination = SimpleNamespace(number=n, total=len(pages),
+                                         newer=urls.home(code, n - 1) if n > 1 else None,
+                                         older=urls.home(code, n + 1) if n < len(pages) else None)
+            alts = all_langs(lambda c: urls.home(c, n)) if n == 1 else {code: url}
+            page = page_ns(ctx, "home", url, "" if n == 1 else ctx.tr(code, "page_n", n=n, total=len(pages)),
+                           "", alts)
+            emit(ctx, "home.html", url, page=page, items=listed(ctx, chunk), pagination=pagination)
+            if n == 1 and code == config.default_language:
+                root_ctx_values = dict(ctx.values, root=True)
+                try:
+                    html = theme.env.get_template("home.html").render(
+                        **root_ctx_values, page=page, items=listed(ctx, chunk), pagination=pagination)
+                    out["index.html"] = html.encode("utf-8")
+                except Exception:  # noqa: BLE001
+                    pass  # the same template's error was reported just above
+
+        for entry in site.posts + site.pages:
+            doc = entry.docs.get(code)
+            if doc is None:
+                continue
+            alts = {c: d.url for c, d in entry.docs.items()}
+            image = _absolute_image(doc, urls)
+            page = page_ns(ctx, entry.kind, doc.url, doc.title, doc.description, alts, image=image, doc=doc)
+            if entry.kind == "post":
+                older, newer = site.neighbours(doc)
+                tags = [site.tags[t] for t in entry.tags if t in site.tags]
+                emit(ctx, "post.html", doc.url, page=page, doc=doc, older=older, newer=newer, tags=tags)
+            else:
+                emit(ctx, "page.html", doc.url, page=page, doc=doc)
+
+        tag_counts = site.tags_in(code)
+        page = page_ns(ctx, "tags", urls.tags(code), ctx.tr(code, "tags"), "", all_langs(urls.tags))
+        emit(ctx, "tags.html", urls.tags(code), page=page, tag_counts=tag_counts)
+        for tag, _count in tag_counts:
+            items = site.listing(code, site.posts_tagged(tag.key))
+            alts = {c: urls.tag(c, tag) for c in config.codes if site.listing(c, site.posts_tagged(tag.key))}
+            page = page_ns(ctx, "tag", urls.tag(code, tag), ctx.tr(code, "tag_title", name=tag.name(code)),
+                           "", alts)
+            emit(ctx, "tag.html", urls.tag(code, tag), page=page, tag=tag, items=listed(ctx, items),
+                 tag_feeds=feeds_for(code, tag) if config.feeds.get("tag_feeds") else [])
+
+        years: dict[int, list] = defaultdict(list)
+        for item in listed(ctx, listing):
+            years[item.doc.date.astimezone(config.tz).year].append(item)
+        page = page_ns(ctx, "archive", urls.archive(code), ctx.tr(code, "archive_title"), "",
+                       all_langs(urls.archive))
+        emit(ctx, "archive.html", urls.archive(code), page=page, years=sorted(years.items(), reverse=True))
+
+    ctx = contexts[config.default_language]
+    page = page_ns(ctx, "404", "404.html", ctx.tr(config.default_language, "not_found_title"), "", {})
+    page.alternates = []
+    emit(ctx, "404.html", "404.html", page=page)
+    return out
+
+
+def _absolute_image(doc: Doc, urls: Urls) -> str | None:
+    image = doc.meta.get("image")
+    if not image:
+        return None
+    image = str(image)
+    if urlsplit(image).scheme:
+        return image
+    if image.startswith("/"):
+        return urls.absolute(image.lstrip("/"))
+    return urls.absolute(doc.url + image)
+
+
+def _template_frame(exc: Exception) -> tuple[str, int] | None:
+    """The innermost template file and line in the traceback (Jinja maps frames to template lines)."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".j2")):
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

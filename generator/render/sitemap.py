@@ -1,0 +1,54 @@
+"""sitemap.xml with xhtml:link alternates for every translation, and robots.txt pointing at it."""
+from __future__ import annotations
+
+from xml.sax.saxutils import quoteattr
+
+from ..model import Site, Urls
+from . import Output
+
+
+def render_sitemap(site: Site) -> Output:
+    config = site.config
+    urls = Urls(config)
+    groups: list[tuple[dict[str, str], str | None]] = []  # ({lang: url}, lastmod)
+    groups.append(({c: urls.home(c) for c in config.codes}, _lastmod(site.posts)))
+    for entry in site.posts + site.pages:
+        stamp = entry.updated or entry.date
+        groups.append(({c: d.url for c, d in entry.docs.items()}, stamp.date().isoformat() if stamp else None))
+    groups.append(({c: urls.archive(c) for c in config.codes}, _lastmod(site.posts)))
+    groups.append(({c: urls.tags(c) for c in config.codes}, None))
+    for tag in site.tags.values():
+        present = {c: urls.tag(c, tag) for c in config.codes if site.listing(c, site.posts_tagged(tag.key))}
+        groups.append((present, _lastmod(site.posts_tagged(tag.key))))
+
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for by_lang, lastmod in groups:
+        for code, url in by_lang.items():
+            lines.append("  <url>")
+            lines.append(f"    <loc>{_esc(urls.absolute(url))}</loc>")
+            if lastmod:
+                lines.append(f"    <lastmod>{lastmod}</lastmod>")
+            if len(by_lang) > 1:
+                for other in config.languages:
+                    if other.code in by_lang:
+                        lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(other.hreflang)} '
+                                     f'href={quoteattr(urls.absolute(by_lang[other.code]))}/>')
+                default = by_lang.get(config.default_language)
+                if default:
+                    lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" '
+                                 f'href={quoteattr(urls.absolute(default))}/>')
+            lines.append("  </url>")
+    lines.append("</urlset>\n")
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n"
+    return {"sitemap.xml": "\n".join(lines).encode(), "robots.txt": robots.encode()}
+
+
+def _lastmod(entries) -> str | None:
+    stamps = [e.updated or e.date for e in entries if (e.updated or e.date)]
+    return max(stamps).date().isoformat() if stamps else None
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

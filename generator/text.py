@@ -1,0 +1,56 @@
+"""Text measures that treat Chinese fairly: characters count as words, sentences end at 。！？ too."""
+from __future__ import annotations
+
+import math
+import re
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’-][A-Za-z0-9\u00c0-\u024f]+)*")
+SENTENCE_END = re.compile(r"(?<=[.!?。！？…])[\"'”’」』）)]*(?=\s|$)|(?<=[。！？])")
+
+WORDS_PER_MINUTE = 230
+CJK_CHARS_PER_MINUTE = 400
+
+
+def count(text: str) -> tuple[int, int]:
+    """(latin words, CJK characters)."""
+    cjk = len(CJK.findall(text))
+    words = len(LATIN_WORD.findall(CJK.sub(" ", text)))
+    return words, cjk
+
+
+def reading_minutes(text: str) -> int:
+    words, cjk = count(text)
+    return max(1, math.ceil(words / WORDS_PER_MINUTE + cjk / CJK_CHARS_PER_MINUTE))
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    """Cut `text` at a sentence end within `limit` visible units (a CJK character counts 2)."""
+    text = " ".join(text.split())
+    if _width(text) <= limit:
+        return text
+    best = None
+    for m in SENTENCE_END.finditer(text):
+        end = m.end()
+        if _width(text[:end]) > limit:
+            break
+        best = end
+    if best:
+        return text[:best].strip()
+    cut = _cut_width(text, limit - 1)
+    if not CJK.search(cut[-1:]) and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,，、;；:：") + "…"
+
+
+def _width(text: str) -> int:
+    return len(text) + len(CJK.findall(text))
+
+
+def _cut_width(text: str, limit: int) -> str:
+    w = 0
+    for i, ch in enumerate(text):
+        w += 2 if CJK.match(ch) else 1
+        if w > limit:
+            return text[:i]
+    return text

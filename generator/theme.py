@@ -1,0 +1,84 @@
+"""Themes: Jinja2 templates, UI strings and static assets, with a site theme layered over the default.
+
+A site theme in `themes/<name>/` overrides any default template by file name, and can extend a
+default one explicitly with `{% extends "default/post.html" %}`.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from .diagnostics import Diagnostics
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def default_theme_dir() -> Path:
+    """The default theme shipped with riji: inside the installed package, or the checkout's."""
+    for candidate in (PACKAGE_DIR / "themes" / "default", PACKAGE_DIR.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise FileNotFoundError("riji's default theme is missing from this installation")
+
+
+@dataclass
+class Theme:
+    dirs: list[Path]  # most specific first; the default theme is last
+    strings: dict[str, dict[str, str]]
+    env: jinja2.Environment
+    assets: dict[str, Path] = field(default_factory=dict)  # name -> source file
+
+    def template_path(self, name: str) -> str:
+        for d in self.dirs:
+            if (d / "templates" / name).is_file():
+                return str(d / "templates" / name)
+        return name
+
+
+def load_theme(root: Path, name: str, diag: Diagnostics) -> Theme:
+    default = default_theme_dir()
+    dirs = []
+    site_theme = root / "themes" / name
+    if site_theme.is_dir():
+        dirs.append(site_theme)
+    elif name != "default":
+        diag.error(root / "site.yaml", None, f"theme '{name}' not found: expected the folder themes/{name}/")
+    if default.resolve() not in [d.resolve() for d in dirs]:
+        dirs.append(default)
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
+        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default / "templates"))}),
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    strings: dict[str, dict[str, str]] = {}
+    for d in reversed(dirs):  # default first, site theme strings win
+        path = d / "i18n.yaml"
+        if path.is_file():
+            try:
+                data = yaml.safe_load(path.read_text("utf-8")) or {}
+            except yaml.YAMLError as exc:
+                diag.error(path, getattr(getattr(exc, "problem_mark", None), "line", -1) + 1,
+                           f"invalid YAML: {exc}")
+                continue
+            for lang, table in data.items():
+                strings.setdefault(lang, {}).update({str(k): str(v) for k, v in (table or {}).items()})
+    assets: dict[str, Path] = {}
+    for d in reversed(dirs):
+        static = d / "static"
+        if static.is_dir():
+            for p in sorted(static.rglob("*")):
+                if p.is_file():
+                    assets[p.relative_to(static).as_posix()] = p
+    return Theme(dirs, strings, env, assets)
+
+
+def fingerprint(name: str, data: bytes) -> str:
+    """style.css -> style.3f2a1b9c.css: cacheable forever, renamed whenever it changes."""
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
