@@ -99,6 +99,10 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("dir", type=Path)
     i.set_defaults(func=cmd_init)
 
+    from . import check, publish, serve
+
+    for module in (serve, publish, check):
+        module.register(sub, site_arg)
     return p
 
 
