@@ -16,7 +16,7 @@ from . import markdown
 from .config import Config, load_config
 from .diagnostics import Diagnostic, Diagnostics
 from .model import Site, build_site, markdown_jobs
-from .render import Output
+from .render import Output, materialize
 from .render.assets import theme_assets
 from .render.feeds import feed_links, render_feeds
 from .render.files import bundle_files, static_files
@@ -38,6 +38,7 @@ class BuildOptions:
     extra_body: str = ""  # the preview server's reload script; never set by `riji build`
     cache: bool = True
     workers: int | None = None
+    lazy: bool = False  # leave pages as render.Lazy for the preview to render on request
 
 
 @dataclass
@@ -161,7 +162,7 @@ def build(root: Path, options: BuildOptions | None = None,
             diag.error(path, None, f"static/{name} would overwrite the generated /{name}; rename it")
         else:
             files[name] = path
-    result.files = files
+    result.files = files if options.lazy else materialize(files)
     return finish()
 
 

@@ -16,7 +16,7 @@ from ..config import Language
 from ..diagnostics import Diagnostics
 from ..model import Doc, Entry, Listed, Site, Urls
 from ..theme import Theme
-from . import Output
+from . import Lazy, Output
 
 
 class Context:
@@ -103,20 +103,24 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
                                alternates=alternates if len(alternates) > 1 else [],
                                switcher=switcher, image=extra.pop("image", None), **extra)
 
-    def emit(ctx: Context, template: str, path: str, **values):
+    def page_bytes(ctx: Context, template: str, path: str, values: dict) -> bytes | None:
         try:
-            html = theme.env.get_template(template).render(**ctx.values, **values)
+            return theme.env.get_template(template).render(**values).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
-            diag.error(exc.filename or theme.template_path(template), exc.lineno, f"template error: {exc.message}")
-            return
+            where = (exc.filename or theme.template_path(template), exc.lineno)
+            problem = (where, f"template syntax error: {exc.message}")
         except Exception as exc:  # a theme's bug must not crash the build: report where it is
             where = _template_frame(exc) or (theme.template_path(template), None)
             problem = (where, f"{type(exc).__name__}: {exc}")
-            if problem not in template_errors:
-                template_errors[problem] = path
-                diag.error(where[0], where[1], f"template error while rendering /{path}: {problem[1]}")
-            return
-        out[path + "index.html" if path.endswith("/") or not path else path] = html.encode("utf-8")
+        if problem not in template_errors:
+            template_errors[problem] = path
+            diag.error(where[0], where[1], f"template error while rendering /{path}: {problem[1]}")
+        return None
+
+    def emit(ctx: Context, template: str, path: str, _root: bool = False, **values):
+        key = "index.html" if _root else (path + "index.html" if path.endswith("/") or not path else path)
+        merged = {**ctx.values, **values, "root": _root}
+        out[key] = Lazy(partial(page_bytes, ctx, template, path, merged))
 
     template_errors: dict = {}
     every = {c: None for c in config.codes}
@@ -147,13 +151,8 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
                            "", alts)
             emit(ctx, "home.html", url, page=page, items=listed(ctx, chunk), pagination=pagination)
             if n == 1 and code == config.default_language:
-                root_ctx_values = dict(ctx.values, root=True)
-                try:
-                    html = theme.env.get_template("home.html").render(
-                        **root_ctx_values, page=page, items=listed(ctx, chunk), pagination=pagination)
-                    out["index.html"] = html.encode("utf-8")
-                except Exception:  # noqa: BLE001
-                    pass  # the same template's error was reported just above
+                emit(ctx, "home.html", url, _root=True, page=page, items=listed(ctx, chunk),
+                     pagination=pagination)
 
         for entry in site.posts + site.pages:
             doc = entry.docs.get(code)
