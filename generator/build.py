@@ -14,13 +14,16 @@ from typing import Callable
 
 from . import markdown
 from .config import Config, load_config
+from .media import probe_media
 from .diagnostics import Diagnostic, Diagnostics
 from .model import Site, build_site, markdown_jobs
 from .render import Output, materialize
 from .render.assets import theme_assets
 from .render.feeds import feed_links, render_feeds
 from .render.files import bundle_files, static_files
+from .render.hosting import render_hosting
 from .render.html import render_html
+from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
 from .sources import read_entries
 from .theme import load_theme
@@ -39,6 +42,8 @@ class BuildOptions:
     cache: bool = True
     workers: int | None = None
     lazy: bool = False  # leave pages as render.Lazy for the preview to render on request
+    memo: object | None = None  # the preview's memory between builds (serve.memo.BuildMemo): unchanged
+    #                             entries are not re-read and Markdown stays in memory
 
 
 @dataclass
@@ -65,29 +70,42 @@ class BuildResult:
 
 
 def _render_one(job):
-    text, smart, offset, base = job
-    return markdown.render(text, smart_quotes=smart, line_offset=offset, base_url=base)
+    text, offset, settings = job
+    return markdown.render(text, line_offset=offset, **settings)
 
 
-def _cache_key(text: str, smart: bool, offset: int, base: str) -> str:
+def _cache_key(text: str, offset: int, settings: dict) -> str:
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{markdown.RENDER_VERSION}\0{smart}\0{offset}\0{base}\0".encode())
+    h.update(f"{markdown.RENDER_VERSION}\0{offset}\0{sorted(settings.items())}\0".encode())
     h.update(text.encode())
     return h.hexdigest()
 
 
-def render_markdown(config: Config, jobs, use_cache: bool, workers: int | None) -> dict:
+def markdown_settings(config: Config, strings: dict) -> dict[str, dict]:
+    """What Markdown rendering depends on besides the text, per language."""
+    def tr(code, key, default):
+        return strings.get(code, {}).get(key) or strings.get(config.default_language, {}).get(key, default)
+
+    return {lang.code: {"smart_quotes": not lang.is_cjk, "base_url": config.base_url,
+                        "labels": (tr(lang.code, "footnotes", "Notes"), tr(lang.code, "footnote_back", "Back"))}
+            for lang in config.languages}
+
+
+def render_markdown(config: Config, jobs, use_cache: bool, workers: int | None, memo=None,
+                    settings: dict | None = None) -> dict:
     """Render every document's Markdown, reusing the content-hash cache and both cores."""
+    settings = settings or markdown_settings(config, {})
     cache_path = config.root / CACHE_DIR / "markdown.pickle"
-    cache: dict = {}
-    if use_cache:
+    remembered = memo is not None and bool(memo.markdown)  # then the disk cache was read already
+    cache: dict = memo.markdown if remembered else {}
+    if use_cache and not remembered:
         try:
             with open(cache_path, "rb") as fh:
                 cache = pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             cache = {}
-    keys = [_cache_key(text, smart, off, config.base_url) for _, text, smart, off in jobs]
-    missing = [(k, (text, smart, off, config.base_url)) for k, (_, text, smart, off) in zip(keys, jobs)
+    keys = [_cache_key(text, off, settings[code]) for _, text, code, off in jobs]
+    missing = [(k, (text, off, settings[code])) for k, (_, text, code, off) in zip(keys, jobs)
                if k not in cache]
     fresh: dict = {}
     if missing:
@@ -106,8 +124,10 @@ def render_markdown(config: Config, jobs, use_cache: bool, workers: int | None) 
     for key, (ident, *_rest) in zip(keys, jobs):
         r = cache.get(key) or fresh[key]
         used[key] = r
-        out[ident] = markdown.Rendered(r.html, list(r.links), list(r.headings))
-    if use_cache and (fresh or len(used) != len(cache)):
+        out[ident] = r
+    if memo is not None:
+        memo.markdown = used
+    if use_cache and not remembered and (fresh or len(used) != len(cache)):
         try:
             cache_path.parent.mkdir(exist_ok=True)
             tmp = cache_path.with_suffix(".tmp")
@@ -130,7 +150,7 @@ def build(root: Path, options: BuildOptions | None = None,
     result = BuildResult()
 
     def finish() -> BuildResult:
-        result.diagnostics = diag.sorted()
+        result.diagnostics = diag.items = diag.sorted()  # lazy pages report their errors here later
         result.seconds = time.perf_counter() - started
         return result
 
@@ -141,18 +161,24 @@ def build(root: Path, options: BuildOptions | None = None,
     result.config = config
     theme = load_theme(root, config.theme, diag)
     say("reading content")
-    sources = read_entries(config, diag)
+    sources = read_entries(config, diag, options.memo)
     say(f"rendering Markdown of {len(sources)} documents")
-    rendered = render_markdown(config, markdown_jobs(sources, config), options.cache, options.workers)
+    rendered = render_markdown(config, markdown_jobs(sources), options.cache, options.workers,
+                               options.memo, markdown_settings(config, theme.strings))
     now = options.now or datetime.now(timezone.utc)
-    site = build_site(config, sources, rendered, diag, now=now, drafts=options.drafts, future=options.future)
+    say("measuring audio")
+    media = probe_media(config, sources, diag)
+    site = build_site(config, sources, rendered, diag, now=now, drafts=options.drafts, future=options.future,
+                      media=media.audio)
     result.site = site
 
     say("rendering pages")
     asset_urls, files = theme_assets(theme)
     statics = static_files(root)
     files.update(render_feeds(site, diag))
+    files.update(render_podcast(site, diag))
     files.update(render_sitemap(site))
+    files.update(render_hosting(site, asset_urls))
     files.update(render_html(site, theme, diag, asset_urls=asset_urls, static_names=set(statics),
                              feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),
                              extra_body=options.extra_body))
@@ -162,19 +188,22 @@ def build(root: Path, options: BuildOptions | None = None,
             diag.error(path, None, f"static/{name} would overwrite the generated /{name}; rename it")
         else:
             files[name] = path
-    result.files = files if options.lazy else materialize(files)
+    if not options.lazy:
+        say(f"rendering {len(files)} pages")
+        files = materialize(files, diag, options.workers or os.cpu_count() or 1)
+    result.files = files
     return finish()
 
 
 def build_to(root: Path, out_dir: Path, options: BuildOptions | None = None,
-             progress: Callable[[str], None] | None = None) -> BuildResult:
+             progress: Callable[[str], None] | None = None, background_cleanup: bool = False) -> BuildResult:
     """Build and, only when there are no errors, swap the result into `out_dir`."""
     result = build(root, options, progress)
     if result.ok:
         try:
             if progress:
                 progress(f"writing {len(result.files)} files")
-            write_output(result.files, out_dir, root)
+            write_output(result.files, out_dir, root, background_cleanup=background_cleanup)
         except (UnsafeOutput, OSError) as exc:
             result.diagnostics.append(Diagnostic(str(out_dir), None, str(exc)))
     return result

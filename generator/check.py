@@ -1,6 +1,55 @@
-"""`riji check`: build, then verify links, anchors, media, feeds, translations and HTML."""
+"""`riji check`: build, then verify links, anchors, media, feeds, translations and HTML.
+
+The checks themselves live in `generator.checks`, callable without the command line."""
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+
+
+def run_checks(root: Path, progress=None, folder: Path | None = None):
+    """Build for production and check it: (BuildResult, diagnostics of both)."""
+    from .build import BuildOptions, build
+    from .checks import check_site
+
+    result = build(root, BuildOptions(), progress)
+    if not result.ok or result.site is None:
+        return result, result.diagnostics
+    if progress:
+        progress(f"checking {result.pages} pages")
+    return result, result.diagnostics + check_site(result, folder=folder)
+
+
+def report(diagnostics: list[Diagnostic], what: str, stream=None) -> int:
+    """Print every diagnostic once; 1 if any is an error."""
+    stream = stream or sys.stderr
+    errors = [d for d in diagnostics if d.severity == "error"]
+    for d in diagnostics:
+        print(d, file=stream)
+    if errors:
+        print(f"{len(errors)} problem{'s' if len(errors) != 1 else ''}; {what}", file=stream)
+    return 1 if errors else 0
+
+
+def cmd_check(args) -> int:
+    from .cli import Progress
+
+    progress = Progress()
+    result, diagnostics = run_checks(args.site, progress)
+    progress.clear()
+    build_failed = not result.ok or result.site is None
+    status = report(diagnostics, "the build failed, so nothing was checked" if build_failed else
+                    "fix them and run riji check again")
+    if status == 0:
+        print(f"checked {result.pages} pages, {len(result.files)} files: no problems")
+    return status
 
 
 def register(sub, site_arg) -> None:
-    """Add the `check` subcommand (not implemented yet)."""
+    """Add the `check` subcommand."""
+    c = sub.add_parser("check", help="build, then check every link, anchor, image, feed, translation "
+                                     "and page (exit 1 on any problem)")
+    site_arg(c)
+    c.set_defaults(func=cmd_check)

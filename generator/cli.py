@@ -52,7 +52,8 @@ def cmd_build(args) -> int:
     out = args.output or args.site / "output"
     progress = Progress()
     result = build_to(args.site, out, BuildOptions(drafts=args.drafts, future=args.future,
-                                                   cache=not args.no_cache), progress)
+                                                   cache=not args.no_cache), progress,
+                      background_cleanup=True)
     progress.clear()
     status = print_diagnostics(result.diagnostics)
     if status == 0:

@@ -1,6 +1,7 @@
 """site.yaml: one validated, immutable description of the site; every language setting lives here."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from .diagnostics import Diagnostics, did_you_mean
+from .podcast_categories import CATEGORIES
 from .yamlfile import Located, YamlError, load
 
 # Sensible forms of the languages riji knows well; others are derived from their code.
@@ -39,6 +41,25 @@ class MenuItem:
     url: str
 
 
+@dataclass(frozen=True)
+class Podcast:
+    """site.yaml's `podcast:` section, checked; its texts are per language like the site's own."""
+
+    title: dict[str, str]
+    description: dict[str, str]
+    author: dict[str, str]
+    owner_name: dict[str, str]
+    owner_email: str
+    image: str  # a file in static/, as a site-relative path, e.g. "podcast-cover.png"
+    category: str
+    subcategory: str  # "" for none
+    explicit: bool
+    type: str  # "episodic" or "serial"
+    guid: dict[str, str]  # podcast:guid pinned per language; the others are derived from the feed URL
+    locked: bool
+    link: dict[str, str]  # "" means the language's home page
+
+
 @dataclass
 class Config:
     root: Path
@@ -55,9 +76,10 @@ class Config:
     menu: dict[str, list[MenuItem]] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
     feeds: dict = field(default_factory=dict)
-    podcast: dict = field(default_factory=dict)
+    podcast: "Podcast | None" = None  # None: no podcast feed
     publish: list = field(default_factory=list)
     check: dict = field(default_factory=dict)
+    hosting: dict = field(default_factory=dict)
     copyright: dict[str, str] = field(default_factory=dict)
     lines: Located | None = None
 
@@ -90,11 +112,16 @@ class Config:
 TOP_KEYS = {
     "base_url", "title", "description", "author", "languages", "default_language", "theme",
     "posts_per_page", "timezone", "missing_translation", "menu", "tags", "feeds", "podcast",
-    "publish", "check", "copyright",
+    "publish", "check", "copyright", "hosting",
 }
 LANGUAGE_KEYS = {"code", "name", "locale", "prefix", "hreflang", "feed_language", "og_locale"}
 FEED_KEYS = {"full_content": True, "items": 20, "tag_feeds": True}
+PODCAST_KEYS = {"title", "description", "author", "owner", "image", "category", "subcategory", "explicit",
+                "type", "guid", "locked", "link"}
+PODCAST_TEXT_LIMIT = 255  # Apple's limit for channel texts, in characters
+PODCAST_DESCRIPTION_BYTES = 4000  # Apple counts bytes: a Chinese character takes 3
 CHECK_KEYS = {"allowed_hosts": [], "validate_html": True}
+HOSTING_KEYS = {"redirects": False, "headers": False}  # Netlify/Cloudflare _redirects and _headers
 
 
 def per_language(value, codes, diag, path, line, what, required=True) -> dict[str, str]:
@@ -203,6 +230,151 @@ def _section(raw, defaults: dict, name, diag, path, located) -> dict:
     return {**defaults, **raw}
 
 
+def _switches(section: dict, defaults: dict, name: str, diag, path, located) -> dict:
+    """Keep a section's on/off settings honest: `redirects: yes please` is a mistake, not true."""
+    for key, value in section.items():
+        if isinstance(value, bool) or not isinstance(defaults.get(key), bool):
+            continue
+        diag.error(path, located.line(name, key), f"'{name}.{key}' must be true or false")
+        section[key] = False
+    return section
+
+
+def _host_list(section: dict, diag, path, located) -> dict:
+    hosts = section.get("allowed_hosts")
+    if hosts is None:
+        hosts = []
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and h.strip() for h in hosts):
+        diag.error(path, located.line("check", "allowed_hosts"),
+                   "'check.allowed_hosts' must be a list of host names, e.g. [fonts.example.com]")
+        hosts = []
+    section["allowed_hosts"] = [h.strip().lower() for h in hosts]
+    return section
+
+
+def _feeds(section: dict, diag, path, located) -> dict:
+    for key in ("full_content", "tag_feeds"):
+        if not isinstance(section[key], bool):
+            diag.error(path, located.line("feeds", key), f"'feeds.{key}' must be true or false")
+            section[key] = FEED_KEYS[key]
+    items = section["items"]
+    if not isinstance(items, int) or isinstance(items, bool) or items < 1:
+        diag.error(path, located.line("feeds", "items"), "'feeds.items' must be a whole number from 1")
+        section["items"] = FEED_KEYS["items"]
+    return section
+
+
+def _podcast(raw, codes, title, description, author, diag, path, located) -> Podcast | None:
+    """The podcast channel: what Apple, Spotify and the Podcasting 2.0 apps require, checked here."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        diag.error(path, located.line("podcast"), "'podcast' must be a mapping (title, owner, image, category, ...)")
+        return None
+    _unknown_keys(raw, PODCAST_KEYS, diag, path, located, "podcast")
+
+    def line(*keys):
+        return located.line("podcast", *keys)
+
+    def texts(value, key, default):
+        given = per_language(value, codes, diag, path, line(*key), "podcast." + ".".join(key), required=False)
+        return {c: (given[c] or default[c]).strip() for c in codes}
+
+    def flag(key, default):
+        value = raw.get(key, default)
+        if not isinstance(value, bool):
+            diag.error(path, line(key), f"'podcast.{key}' must be true or false")
+            return default
+        return value
+
+    site_author = {c: str(author.get("name") or "") for c in codes}
+    p_title = texts(raw.get("title"), ("title",), title)
+    p_description = texts(raw.get("description"), ("description",), description)
+    p_author = texts(raw.get("author"), ("author",), site_author)
+    for c in codes:
+        for key, value in (("title", p_title[c]), ("author", p_author[c])):
+            if len(value) > PODCAST_TEXT_LIMIT:
+                diag.error(path, line(key), f"'podcast.{key}' for '{c}' has {len(value)} characters; "
+                                            f"podcast apps take at most {PODCAST_TEXT_LIMIT}")
+        size = len(p_description[c].encode("utf-8"))
+        if not p_description[c]:
+            diag.error(path, line("description") or line(), f"the podcast needs a description for '{c}': "
+                       "set 'podcast.description' (or the site's 'description')")
+        elif size > PODCAST_DESCRIPTION_BYTES:
+            diag.error(path, line("description"), f"'podcast.description' for '{c}' is {size} bytes; podcast "
+                       f"apps take at most {PODCAST_DESCRIPTION_BYTES} (a Chinese character is 3 bytes)")
+
+    owner = raw.get("owner")
+    owner_name, owner_email = dict(p_author), ""
+    if owner is not None and not isinstance(owner, dict):
+        diag.error(path, line("owner"), "'podcast.owner' must be {name: ..., email: ...}")
+    elif owner is not None:
+        _unknown_keys(owner, {"name", "email"}, diag, path, located, "podcast", "owner")
+        owner_name = texts(owner.get("name"), ("owner", "name"), p_author)
+        owner_email = str(owner.get("email") or "").strip()
+    if not owner_email:
+        diag.error(path, line("owner", "email") if owner else line(),
+                   "'podcast.owner.email' is required: Apple and Spotify send ownership codes there, "
+                   "and YouTube rejects a podcast without it")
+    elif "@" not in owner_email or " " in owner_email:
+        diag.error(path, line("owner", "email"), f"'podcast.owner.email' '{owner_email}' is not an email address")
+
+    image = raw.get("image")
+    if image is None:
+        diag.error(path, line(), "'podcast.image' is required: a square JPEG or PNG cover in static/, "
+                                 "1400 to 3000 pixels a side")
+        image = ""
+    elif not isinstance(image, str) or not image.strip() or "://" in image or image.startswith("//"):
+        diag.error(path, line("image"), "'podcast.image' must name a file in static/, e.g. podcast-cover.png")
+        image = ""
+    image = image.strip().lstrip("/")
+
+    category = raw.get("category")
+    subcategory = raw.get("subcategory") or ""
+    if category is None:
+        diag.error(path, line(), "'podcast.category' is required: one of Apple's categories, "
+                                 "e.g. 'Society & Culture'")
+        category = ""
+    elif str(category) not in CATEGORIES:
+        diag.error(path, line("category"), f"unknown podcast category '{category}'"
+                   f"{did_you_mean(str(category), CATEGORIES)}; use one of Apple's: {', '.join(CATEGORIES)}")
+        category = ""
+    elif subcategory and str(subcategory) not in CATEGORIES[category]:
+        subs = CATEGORIES[category]
+        hint = did_you_mean(str(subcategory), subs) + (f"; '{category}' has: {', '.join(subs)}" if subs
+                                                       else f"; '{category}' has no subcategories")
+        diag.error(path, line("subcategory"), f"unknown subcategory '{subcategory}' of '{category}'{hint}")
+        subcategory = ""
+
+    kind = raw.get("type", "episodic")
+    if kind not in ("episodic", "serial"):
+        diag.error(path, line("type"), f"'podcast.type' must be 'episodic' or 'serial', not '{kind}'")
+        kind = "episodic"
+
+    guid: dict[str, str] = {}
+    raw_guid = raw.get("guid")
+    if raw_guid is not None and not isinstance(raw_guid, dict):
+        diag.error(path, line("guid"), "'podcast.guid' must map each language to its feed's GUID "
+                                       "({en: ..., zh: ...}): every language is its own podcast")
+    elif raw_guid:
+        for c, value in raw_guid.items():
+            if c not in codes:
+                diag.error(path, line("guid", c),
+                           f"'podcast.guid' has unknown language '{c}'{did_you_mean(str(c), codes)}")
+                continue
+            try:
+                guid[c] = str(uuid.UUID(str(value)))
+            except ValueError:
+                diag.error(path, line("guid", c), f"'podcast.guid.{c}' '{value}' is not a UUID")
+
+    return Podcast(
+        title=p_title, description=p_description, author=p_author, owner_name=owner_name,
+        owner_email=owner_email, image=image, category=str(category), subcategory=str(subcategory),
+        explicit=flag("explicit", False), type=kind, guid=guid, locked=flag("locked", False),
+        link=texts(raw.get("link"), ("link",), {c: "" for c in codes}),
+    )
+
+
 def load_config(root: Path, diag: Diagnostics) -> Config | None:
     """Read and check `root/site.yaml`; report every problem, return None only if unusable."""
     path = root / "site.yaml"
@@ -281,10 +453,10 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
         diag.error(path, located.line("publish"), "'publish' must be a list of targets")
         publish = []
 
-    podcast = raw.get("podcast") or {}
-    if not isinstance(podcast, dict):
-        diag.error(path, located.line("podcast"), "'podcast' must be a mapping")
-        podcast = {}
+    title = per_language(raw.get("title"), codes, diag, path, located.line("title"), "title")
+    description = per_language(raw.get("description"), codes, diag, path, located.line("description"),
+                               "description", required=False)
+    podcast = _podcast(raw.get("podcast"), codes, title, description, author, diag, path, located)
 
     theme = str(raw.get("theme", "default"))
     return Config(
@@ -292,9 +464,8 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
         base_url=base_url,
         languages=languages,
         default_language=default,
-        title=per_language(raw.get("title"), codes, diag, path, located.line("title"), "title"),
-        description=per_language(raw.get("description"), codes, diag, path, located.line("description"),
-                                 "description", required=False),
+        title=title,
+        description=description,
         author={k: str(v) for k, v in author.items()},
         theme=theme,
         posts_per_page=per_page,
@@ -302,10 +473,13 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
         missing_translation=policy,
         menu=_menu(raw.get("menu"), codes, diag, path, located),
         tags=tags,
-        feeds=_section(raw.get("feeds"), FEED_KEYS, "feeds", diag, path, located),
+        feeds=_feeds(_section(raw.get("feeds"), FEED_KEYS, "feeds", diag, path, located), diag, path, located),
         podcast=podcast,
         publish=publish,
-        check=_section(raw.get("check"), CHECK_KEYS, "check", diag, path, located),
+        check=_host_list(_switches(_section(raw.get("check"), CHECK_KEYS, "check", diag, path, located),
+                                   CHECK_KEYS, "check", diag, path, located), diag, path, located),
+        hosting=_switches(_section(raw.get("hosting"), HOSTING_KEYS, "hosting", diag, path, located),
+                          HOSTING_KEYS, "hosting", diag, path, located),
         copyright=per_language(raw.get("copyright"), codes, diag, path, located.line("copyright"),
                                "copyright", required=False),
         lines=located,

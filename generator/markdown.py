@@ -21,8 +21,10 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .text import count
+
 PLACEHOLDER = "riji:md/"
-RENDER_VERSION = "1"  # bump when output for the same source changes, to invalidate caches
+RENDER_VERSION = "3"  # bump when output for the same source changes, to invalidate caches
 
 
 @dataclass
@@ -30,6 +32,8 @@ class Rendered:
     html: str
     links: list[tuple[str, int]] = field(default_factory=list)  # (local target, line)
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
+    words: int = 0  # Latin words and CJK characters, counted here so the cache keeps them
+    cjk: int = 0
 
 
 def heading_id(text: str) -> str:
@@ -55,10 +59,23 @@ def _is_local(href: str) -> bool:
     return not parts.scheme and not parts.netloc and not href.startswith(("#", "/", "//"))
 
 
+def _site_rooted(url: str, base_url: str) -> str:
+    """`/about/` written in Markdown means the site's root: prefix the base path of a site that
+    lives under a sub-path (https://name.github.io/diary/ -> /diary/about/), once."""
+    if not url.startswith("/") or url.startswith("//") or not base_url:
+        return url
+    base_path = urlsplit(base_url).path.rstrip("/")
+    if not base_path or url == base_path or url.startswith(base_path + "/"):
+        return url
+    return base_path + url
+
+
 def _render_link_open(self, tokens, idx, options, env):
     token = tokens[idx]
     href = token.attrGet("href") or ""
-    if _is_local(href):
+    if href.startswith("/"):
+        token.attrSet("href", _site_rooted(href, env.get("base_url") or ""))
+    elif _is_local(href):
         path = unquote(urlsplit(href).path)
         if path:
             env["links"].append((href, env.get("line", 0)))
@@ -74,6 +91,8 @@ def _render_image(self, tokens, idx, options, env):
     src = token.attrGet("src") or ""
     if _is_local(src):
         env["links"].append((src, env.get("line", 0)))
+    elif src.startswith("/"):
+        token.attrSet("src", _site_rooted(src, env.get("base_url") or ""))
     token.attrSet("loading", "lazy")
     token.attrSet("decoding", "async")
     return self.image(tokens, idx, options, env)
@@ -90,13 +109,32 @@ def parser(smart_quotes: bool) -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_id)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("image", _render_image)
+    md.add_render_rule("footnote_block_open", _render_footnote_block_open)
+    md.add_render_rule("footnote_anchor", _render_footnote_anchor)
     return md
 
 
-def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str = "") -> Rendered:
+def _render_footnote_block_open(self, tokens, idx, options, env):
+    notes, _back = env["labels"]
+    return (f'<hr class="footnotes-sep">\n<section class="footnotes" aria-labelledby="footnotes-title">\n'
+            f'<h2 class="visually-hidden" id="footnotes-title">{html.escape(notes)}</h2>\n'
+            f'<ol class="footnotes-list">\n')
+
+
+def _render_footnote_anchor(self, tokens, idx, options, env):
+    ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
+    if tokens[idx].meta["subId"] > 0:
+        ident += ":" + str(tokens[idx].meta["subId"])
+    _notes, back = env["labels"]
+    # ↩ with U+FE0E so iOS shows a glyph, not an emoji; the label names it for screen readers
+    return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{html.escape(back)}">\u21a9\ufe0e</a>'
+
+
+def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str = "",
+           labels: tuple[str, str] = ("Notes", "Back to text")) -> Rendered:
     """Render Markdown; `line_offset` is the file line of the text's first line, for messages."""
     md = parser(smart_quotes)
-    env: dict = {"links": [], "base_url": base_url}
+    env: dict = {"links": [], "base_url": base_url, "labels": labels}
     tokens = md.parse(text, env)
     headings = []
     out = []
@@ -115,7 +153,9 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
             out.append(renderer.rules[token.type](tokens, i, md.options, env))
         else:
             out.append(renderer.renderToken(tokens, i, md.options, env))
-    return Rendered("".join(out), env["links"], headings)
+    html_out = "".join(out)
+    words, cjk = count(html_to_text(html_out))
+    return Rendered(html_out, env["links"], headings, words, cjk)
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -19,6 +19,7 @@ from .sources import SourceDoc, SourceEntry
 RESERVED_PAGE_SLUGS = {"posts", "tags", "archive", "page", "assets", "feed.xml", "atom.xml"}
 _MORE = re.compile(r"<!--\s*more\s*-->")
 _FIRST_P = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.DOTALL)
 _PLACEHOLDER = re.compile(re.escape(PLACEHOLDER) + r'([^"]*)')
 
 
@@ -96,6 +97,7 @@ class Site:
     posts: list[Entry]  # published, newest first
     pages: list[Entry]
     tags: dict[str, Tag]
+    _position: dict = field(default_factory=dict, repr=False)
 
     def listing(self, lang: str, posts: list[Entry] | None = None) -> list[Listed]:
         out = []
@@ -122,10 +124,12 @@ class Site:
 
     def neighbours(self, doc: Doc) -> tuple[Doc | None, Doc | None]:
         """(older, newer) posts in the same language."""
-        same = self.posts_in(doc.lang)
-        try:
-            i = next(i for i, d in enumerate(same) if d is doc)
-        except StopIteration:
+        if doc.lang not in self._position:  # once per language: every post page asks
+            same = self.posts_in(doc.lang)
+            self._position[doc.lang] = (same, {id(d): i for i, d in enumerate(same)})
+        same, position = self._position[doc.lang]
+        i = position.get(id(doc))
+        if i is None:
             return None, None
         older = same[i + 1] if i + 1 < len(same) else None
         newer = same[i - 1] if i > 0 else None
@@ -184,19 +188,16 @@ class Urls:
         return self.config.base_path + url
 
 
-def markdown_jobs(entries: list[SourceEntry], config: Config) -> list[tuple[tuple[str, str], str, bool, int]]:
-    """What `build` must render: ((entry, lang), text, smart quotes?, first line)."""
-    jobs = []
-    for entry in entries:
-        for code, doc in entry.docs.items():
-            smart = not config.language(code).is_cjk
-            jobs.append(((entry.name, code), doc.body, smart, doc.body_line - 1))
-    return jobs
+def markdown_jobs(entries: list[SourceEntry]) -> list[tuple[tuple[str, str], str, str, int]]:
+    """What `build` must render: ((entry, lang), text, lang, first line)."""
+    return [((entry.name, code), doc.body, code, doc.body_line - 1)
+            for entry in entries for code, doc in entry.docs.items()]
 
 
 def _summary(meta: dict, html: str) -> str:
     if meta.get("summary"):
         return str(meta["summary"]).strip()
+    html = _FOOTNOTE_REF.sub("", html)  # a summary stands alone: its note markers lead nowhere
     more = _MORE.search(html)
     if more:
         return " ".join(html_to_text(html[:more.start()]).split())
@@ -205,9 +206,11 @@ def _summary(meta: dict, html: str) -> str:
 
 
 def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[str, str], Rendered],
-               diag: Diagnostics, *, now: datetime, drafts: bool = False, future: bool = False) -> Site:
+               diag: Diagnostics, *, now: datetime, drafts: bool = False, future: bool = False,
+               media: dict | None = None) -> Site:
+    """`media` maps (entry name, language) to the recording the media stage measured."""
     urls = Urls(config)
-    by_path: dict[Path, SourceEntry] = {p.resolve(): e for e in sources for p in e.paths}
+    by_path = _link_targets(sources)
     published = {e.name for e in sources if (drafts or not e.draft) and
                  (future or e.date is None or e.date <= now)}
 
@@ -223,7 +226,8 @@ def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[
         for code, sdoc in src.docs.items():
             url = (urls.post if src.kind == "post" else urls.page)(code, src.slug)
             if url in seen_urls:
-                diag.error(sdoc.path, sdoc.lines.get("slug") or 2,
+                path, line = src.lines.get("slug", (sdoc.path, 2))
+                diag.error(path, line,
                            f"same URL /{url} as {diag._rel(seen_urls[url])}; give one of them another 'slug:'")
                 continue
             seen_urls[url] = sdoc.path
@@ -232,8 +236,8 @@ def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[
             summary = _summary(sdoc.meta, html)
             description = str(sdoc.meta.get("description") or text.shorten(summary, 160))
             entry.docs[code] = Doc(entry, code, str(sdoc.meta["title"]).strip(), url, html, summary,
-                                   description, text.reading_minutes(html_to_text(html)), r.headings,
-                                   sdoc.meta, sdoc)
+                                   description, text.minutes(r.words, r.cjk), r.headings,
+                                   sdoc.meta, sdoc, audio=(media or {}).get((src.name, code)))
         if entry.docs:
             entries.append(entry)
 
@@ -293,3 +297,17 @@ def _in_bundle(target: Path, src: SourceEntry) -> bool:
         return target.relative_to(src.bundle.resolve()).as_posix() in src.assets
     except ValueError:
         return False
+
+
+def _link_targets(sources: list[SourceEntry]) -> dict[Path, SourceEntry]:
+    """Every file name a link may use for a document: each real file, the split pair's name without
+    its language (`x.md` for `x.en.md`), and a bundle's `index.md`."""
+    out: dict[Path, SourceEntry] = {}
+    for entry in sources:
+        for path in entry.paths:
+            path = path.resolve()
+            out[path] = entry
+            stem, _, lang = path.name[:-3].rpartition(".")
+            if stem and lang in entry.docs:
+                out.setdefault(path.with_name(stem + ".md"), entry)
+    return out

@@ -1,6 +1,132 @@
-"""`riji publish`: ship a fresh production build to the targets in site.yaml."""
+"""`riji publish`: ship a fresh production build to the targets in site.yaml.
+
+Always a new build without drafts or the preview script, written to a private temporary folder and
+checked like `riji check`; any build error or check problem stops the publish before any target
+is touched. Targets: see `generator.targets`."""
 from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Diagnostics, did_you_mean
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stdout)
+
+
+def publish_site(root: Path, names: list[str], dry_run: bool = False, progress=None, out=None) -> int:
+    """Build, check and publish to the named targets (all when none named); the exit status."""
+    from .build import BuildOptions, build
+    from .check import report
+    from .checks import check_site
+    from .config import load_config
+    from .targets import PublishError, parse_targets
+    from .writer import write_files
+
+    say = out or _say
+    clear = getattr(progress, "clear", lambda: None)
+    root = root.resolve()
+    diag = Diagnostics(root)
+    config = load_config(root, diag)
+    targets = parse_targets(config, diag) if config is not None else []
+    if config is not None and not config.publish and not diag:
+        diag.error(root / "site.yaml", None, "no publish targets: add for example\n"
+                                             "publish:\n  - {name: local, type: dir, path: ../public}")
+    chosen = targets
+    if names:
+        by_name = {t.name: t for t in targets}
+        chosen = []
+        for name in names:
+            if name in by_name:
+                chosen.append(by_name[name])
+            elif config is not None:
+                diag.error(root / "site.yaml", config.line("publish"),
+                           f"no publish target named '{name}'{did_you_mean(name, by_name)}; "
+                           f"site.yaml names: {', '.join(by_name) or 'none'}")
+    if diag:
+        return report(diag.sorted(), "nothing was published")
+
+    result = build(root, BuildOptions(drafts=False, future=False), progress)
+    clear()
+    if not result.ok or result.site is None:
+        return report(result.diagnostics, "refusing to publish: the build has errors (nothing was published)")
+    with tempfile.TemporaryDirectory(prefix="riji-publish-") as tmp:
+        folder = Path(tmp) / "site"
+        write_files(result.files, folder)
+        if progress:
+            progress(f"checking {result.pages} pages")
+        problems = result.diagnostics + check_site(result, folder=folder)
+        clear()
+        if any(d.severity == "error" for d in problems):
+            return report(problems, "refusing to publish: riji check failed (nothing was published)")
+        report(problems, "")  # warnings only
+        failed: list[Diagnostic] = []
+        for target in chosen:
+            if progress:
+                progress(f"publishing to {target.name}")
+            try:
+                lines = _publish_one(target, result, folder, root, dry_run, config)
+            except PublishError as exc:
+                failed.append(Diagnostic(diag._rel(root / "site.yaml"), target.line,
+                                         f"publish target '{target.name}': {exc}"))
+                continue
+            finally:
+                clear()
+            for row in lines:
+                say(row)
+    if failed:
+        return report(failed, "some targets were not published")
+    return 0
+
+
+def _publish_one(target, result, folder: Path, root: Path, dry_run: bool, config) -> list[str]:
+    """Publish to one target; the lines to print."""
+    from .targets.folder import sync_folder
+    from .targets.git import publish_git
+    from .targets.rsync import publish_rsync
+    from .targets import refuse_unsafe_folder, resolve_local
+
+    head = f"{target}{' (dry run)' if dry_run else ''}:"
+    if target.type == "git":
+        outcome = publish_git(target, result.files, root, dry_run, config.author)
+        changes = outcome.changes
+        if dry_run:
+            tail = changes.summary(dry_run=True)
+        elif outcome.commit:
+            tail = f"{changes.summary()}; committed {outcome.commit} \"{outcome.message}\" and pushed"
+        else:
+            tail = "already up to date; no commit"
+    elif target.type == "rsync":
+        changes = publish_rsync(target, folder, root, dry_run)
+        tail = changes.summary(dry_run) if (changes or dry_run) else "already up to date"
+    else:
+        dest = resolve_local(root, target.options["path"])
+        refuse_unsafe_folder(dest, root)
+        changes = sync_folder(result.files, dest, dry_run=dry_run)
+        tail = changes.summary(dry_run) if (changes or dry_run) else "already up to date"
+    lines = [f"{head} {tail}"]
+    if dry_run:
+        lines += ["  " + row for row in changes.listing()]
+    return lines
+
+
+def cmd_publish(args) -> int:
+    from .cli import Progress
+
+    progress = Progress()
+    try:
+        return publish_site(args.site, [args.target] if args.target else [], args.dry_run, progress)
+    finally:
+        progress.clear()
 
 
 def register(sub, site_arg) -> None:
-    """Add the `publish` subcommand (not implemented yet)."""
+    """Add the `publish` subcommand."""
+    p = sub.add_parser("publish", help="build, check and publish the site to the targets in site.yaml")
+    site_arg(p)
+    p.add_argument("target", nargs="?", metavar="TARGET", help="publish only to this target (default: all)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="list what would be added, changed and removed, and change nothing")
+    p.set_defaults(func=cmd_publish)

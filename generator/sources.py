@@ -50,6 +50,7 @@ class SourceEntry:
     draft: bool
     extra: dict
     docs: dict[str, SourceDoc] = field(default_factory=dict)
+    lines: dict[str, tuple[Path, int | None]] = field(default_factory=dict)  # shared key -> where
 
     @property
     def path(self) -> Path:
@@ -204,6 +205,7 @@ def _docs_from_file(f: _File, codes: list[str], diag) -> dict[str, SourceDoc]:
                         did_you_mean(str(key), LANG_KEYS)
                     diag.error(f.path, f.located.line(code, key), f"unknown key '{code}.{key}'{hint}")
             blocks[code] = _lang_meta(data[code], f.located, diag, f.path, (code,))
+            blocks[code][1]["_block"] = f.located.line(code)
     docs: dict[str, SourceDoc] = {}
     if f.lang is not None:
         if MARKER.search(f.body):
@@ -271,7 +273,8 @@ def _bundle_assets(bundle: Path) -> tuple[str, ...]:
     return tuple(out)
 
 
-def read_entries(config: Config, diag: Diagnostics) -> list[SourceEntry]:
+def read_entries(config: Config, diag: Diagnostics, memo=None) -> list[SourceEntry]:
+    """`memo` (the preview's) may hand back an unchanged entry instead of reading it again."""
     content = config.root / "content"
     if not content.is_dir():
         diag.error(content, None, "no content/ folder")
@@ -279,7 +282,8 @@ def read_entries(config: Config, diag: Diagnostics) -> list[SourceEntry]:
     entries = []
     for kind, folder in (("post", "posts"), ("page", "pages")):
         for name, paths, bundle in _discover(content / folder):
-            entry = _read_entry(kind, f"{folder}/{name}", name, paths, bundle, config, diag)
+            args = (kind, f"{folder}/{name}", name, paths, bundle, config, diag)
+            entry = _read_entry(*args) if memo is None else memo.read_entry(_read_entry, *args)
             if entry is not None:
                 entries.append(entry)
     return entries
@@ -361,7 +365,7 @@ def _read_entry(kind, ident, name, paths, bundle, config: Config, diag) -> Sourc
     for code, doc in docs.items():
         title = doc.meta.get("title")
         if not isinstance(title, str) or not title.strip():
-            where = doc.lines.get("title") or (2 if doc.path else None)
+            where = doc.lines.get("title") or doc.lines.get("_block") or 2
             diag.error(doc.path, where, f"missing title for '{code}'" +
                        ("" if len(paths) > 1 else f" (add it under '{code}:' in the front-matter)"))
             doc.meta["title"] = slug
@@ -370,9 +374,11 @@ def _read_entry(kind, ident, name, paths, bundle, config: Config, diag) -> Sourc
                 diag.error(doc.path, doc.lines.get(key), f"'{key}' must be text")
                 del doc.meta[key]
 
+    if kind == "post" and date_value is None:
+        return None  # already reported; a post without a date cannot be placed in any list
     return SourceEntry(
         kind=kind, name=ident, paths=[f.path for f in files], bundle=bundle,
         assets=_bundle_assets(bundle) if bundle else (),
         slug=slug, date=date_value, updated=updated,
-        tags=tuple(str(t) for t in tags), draft=draft, extra=extra, docs=docs,
+        tags=tuple(str(t) for t in tags), draft=draft, extra=extra, docs=docs, lines=shared_from,
     )

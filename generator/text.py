@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’-][A-Za-z0-9\u00c0-\u024f]+)*")
@@ -20,10 +21,14 @@ def count(text: str) -> tuple[int, int]:
 
 
 def reading_minutes(text: str) -> int:
-    words, cjk = count(text)
+    return minutes(*count(text))
+
+
+def minutes(words: int, cjk: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE + cjk / CJK_CHARS_PER_MINUTE))
 
 
+@lru_cache(maxsize=8192)  # pure and called for every summary: `riji serve` rebuilds them on each save
 def shorten(text: str, limit: int = 160) -> str:
     """Cut `text` at a sentence end within `limit` visible units (a CJK character counts 2)."""
     text = " ".join(text.split())

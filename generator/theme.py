@@ -17,6 +17,25 @@ from .diagnostics import Diagnostics
 PACKAGE_DIR = Path(__file__).parent
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the process, so each new build (every save in
+    `riji serve`) does not compile them again; Jinja checks each entry against its source."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = _CompiledTemplates()
+
+
 def default_theme_dir() -> Path:
     """The default theme shipped with riji: inside the installed package, or the checkout's."""
     for candidate in (PACKAGE_DIR / "themes" / "default", PACKAGE_DIR.parent / "themes" / "default"):
@@ -54,7 +73,8 @@ def load_theme(root: Path, name: str, diag: Diagnostics) -> Theme:
         jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default / "templates"))}),
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True,
+                             bytecode_cache=COMPILED)
     strings: dict[str, dict[str, str]] = {}
     for d in reversed(dirs):  # default first, site theme strings win
         path = d / "i18n.yaml"

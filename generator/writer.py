@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from .render import Output
@@ -40,22 +41,30 @@ def write_files(files: Output, target: Path) -> None:
                 fh.write(value)
 
 
-def write_output(files: Output, out_dir: Path, site_root: Path) -> None:
+def write_output(files: Output, out_dir: Path, site_root: Path, background_cleanup: bool = False) -> None:
+    """Write into a sibling folder, then swap it in. With `background_cleanup` the previous build
+    is deleted by a detached `rm` so the command returns at once (the next build sweeps leftovers)."""
     check_output_dir(out_dir, site_root)
     out_dir = out_dir.absolute()
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = parent / f".{out_dir.name}.riji-new"
-    old = parent / f".{out_dir.name}.riji-old"
-    for leftover in (tmp, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
+    old = parent / f".{out_dir.name}.riji-old-{os.getpid()}"
+    for leftover in [tmp, *parent.glob(f".{out_dir.name}.riji-old*")]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
     try:
         write_files(files, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if out_dir.exists():
-        os.replace(out_dir, old)
+    if not out_dir.exists():
+        os.replace(tmp, out_dir)
+        return
+    os.replace(out_dir, old)
     os.replace(tmp, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    if background_cleanup and shutil.which("rm") and os.name == "posix":
+        subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        shutil.rmtree(old, ignore_errors=True)

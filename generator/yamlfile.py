@@ -5,10 +5,18 @@ from dataclasses import dataclass
 
 import yaml
 
-try:  # the C loader is several times faster on a thousand front-matters
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is several times faster
+
+
+class _Loader(_Base):
+    """Safe loader that leaves dates as text: riji parses them itself, so a bad date is a clear
+    message at its line instead of an exception deep inside PyYAML."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
 
 
 class YamlError(Exception):
@@ -57,7 +65,7 @@ def load(text: str, line_offset: int = 0) -> Located:
         line = mark.line + 1 + line_offset if mark else None
         msg = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise YamlError(line, f"invalid YAML: {msg}") from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
         raise YamlError(line_offset + 1, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()

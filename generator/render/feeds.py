@@ -1,11 +1,45 @@
-"""RSS and Atom feeds per language (and per tag), and podcast feeds: see issue on feeds."""
+"""RSS 2.0 and Atom 1.0 feeds per language and per tag, written with feedgen.
+
+feedgen 1.0 writes most of each feed. What it gets wrong is put right here without editing its
+output text: every date is set from the content (its defaults are the build clock), entries are
+appended (it prepends by default), one generator is made per format (it shares one language value
+and one content type between RSS and Atom, which use different vocabularies for both), and Atom
+entry links go through the `AtomLinks` extension (it drops their attributes).
+"""
 from __future__ import annotations
 
+import re
+import uuid
+from datetime import datetime, timezone
+from functools import partial
 from types import SimpleNamespace
+from urllib.parse import urljoin, urlsplit
 
+import lxml.html
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from ..config import Config, Language
 from ..diagnostics import Diagnostics
-from ..model import Site, Tag, Urls
-from . import Output
+from ..model import Doc, Entry, Site, Tag, Urls
+from . import Lazy, Output
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # the date of a feed with nothing in it yet
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+MIME = {"rss": "application/rss+xml", "atom": "application/atom+xml", "podcast": "application/rss+xml"}
+
+
+def feed_entries(site: Site) -> list[Entry]:
+    """The posts feeds carry, newest first: never a draft, not even in a --drafts preview."""
+    return [e for e in site.posts if not e.draft]
+
+
+def episodes(site: Site, code: str) -> list[Doc]:
+    """The documents in `code` that are podcast episodes: narrated, published, with a podcast set up."""
+    if site.config.podcast is None:
+        return []
+    return [e.docs[code] for e in feed_entries(site) if code in e.docs and e.docs[code].audio]
 
 
 def feed_links(site: Site, strings: dict, code: str, tag: Tag | None = None) -> list[SimpleNamespace]:
@@ -13,13 +47,176 @@ def feed_links(site: Site, strings: dict, code: str, tag: Tag | None = None) -> 
     urls = Urls(site.config)
     t = strings.get(code, {})
     title = site.config.title[code] + (f" · {tag.name(code)}" if tag else "")
-    return [
-        SimpleNamespace(type="application/rss+xml", url=urls.feed(code, "rss", tag), title=f"{title} (RSS)",
+    links = [
+        SimpleNamespace(type=MIME["rss"], url=urls.feed(code, "rss", tag), title=f"{title} (RSS)",
                         label=t.get("rss", "RSS")),
-        SimpleNamespace(type="application/atom+xml", url=urls.feed(code, "atom", tag), title=f"{title} (Atom)",
+        SimpleNamespace(type=MIME["atom"], url=urls.feed(code, "atom", tag), title=f"{title} (Atom)",
                         label=t.get("atom", "Atom")),
     ]
+    if tag is None and episodes(site, code):
+        label = t.get("podcast", "Podcast")
+        links.append(SimpleNamespace(type=MIME["podcast"], url=urls.feed(code, "podcast"),
+                                     title=f"{site.config.podcast.title[code]} ({label})", label=label))
+    return links
+
+
+def entry_guid(doc: Doc, config: Config) -> str:
+    """A post's permanent id in every feed: front-matter `guid:` wins; otherwise a tag: URI (RFC 4151)
+    of the site's host, the publication day, the language and the slug, so that neither a rebuild
+    nor a new title changes it."""
+    given = doc.meta.get("guid")
+    if given is not None and str(given).strip():
+        return str(given).strip()
+    site = urlsplit(config.base_url)
+    day = (doc.date or EPOCH).astimezone(config.tz).date().isoformat()
+    return f"tag:{site.hostname},{day}:{site.path.rstrip('/')}/{doc.lang}/{doc.entry.slug}"
+
+
+def atom_id(guid: str) -> str:
+    """Atom ids must be IRIs: a front-matter guid that is not one is wrapped, always the same way."""
+    if _SCHEME.match(guid):
+        return guid
+    try:
+        return uuid.UUID(guid).urn
+    except ValueError:
+        return uuid.uuid5(uuid.NAMESPACE_URL, guid).urn
+
+
+def absolute_html(html: str, base: str) -> str:
+    """The post's HTML with every link and image made absolute: readers resolve relative URLs
+    against the feed's address, where they point at nothing."""
+    if not html.strip():
+        return html
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
+    for node in root.iter("img", "source"):  # lxml leaves srcset alone
+        if node.get("srcset"):
+            node.set("srcset", ", ".join(_absolute_candidate(c, base) for c in node.get("srcset").split(",")))
+    text = lxml.html.tostring(root, encoding="unicode")
+    return text[len("<div>"):-len("</div>")]
+
+
+def _absolute_candidate(candidate: str, base: str) -> str:
+    """One `url [descriptor]` of a srcset."""
+    parts = candidate.split()
+    if parts:
+        parts[0] = urljoin(base, parts[0])
+    return " ".join(parts)
+
+
+def html_content(html: str) -> dict:
+    """feedgen `content()` arguments for RSS: CDATA reads best, but CDATA cannot hold ']]>'."""
+    return {"content": html, "type": "CDATA" if "]]>" not in html else None}
+
+
+class AtomLinks(BaseEntryExtension):
+    """Atom entry links with all their attributes.
+
+    feedgen's `atom_entry` rebinds its loop variable to the new element before reading rel, type,
+    hreflang and length from it (feedgen issue #135), so each entry link comes out as a bare href
+    and an enclosure turns into an alternate link. This replaces those bare links with full ones.
+    """
+
+    def __init__(self):
+        self.links: list[dict[str, str]] = []
+
+    def extend_atom(self, entry):
+        for bare in entry.findall("link"):
+            entry.remove(bare)
+        for attrs in self.links:
+            etree.SubElement(entry, "link", attrs)
+        return entry
 
 
 def render_feeds(site: Site, diag: Diagnostics) -> Output:
-    return {}
+    config = site.config
+    urls = Urls(config)
+    limit = config.feeds["items"]
+    posts = feed_entries(site)
+    tag_langs = {(code, tag.key) for code in config.codes for tag, _n in site.tags_in(code)}
+    out: Output = {}
+    for lang in config.languages:
+        docs = [e.docs[lang.code] for e in posts if lang.code in e.docs]
+        tags: list[Tag | None] = [None]
+        if config.feeds["tag_feeds"]:
+            tags += [tag for tag, _n in site.tags_in(lang.code)]
+        for tag in tags:
+            chosen = [d for d in docs if tag is None or tag.key in d.entry.tags][:limit]
+            others = [other for other in config.languages if other.code != lang.code and
+                      (tag is None or (other.code, tag.key) in tag_langs)]
+            for fmt in ("rss", "atom"):
+                out[urls.feed(lang.code, fmt, tag)] = Lazy(partial(_feed, site, lang, tag, chosen, others, fmt))
+    return out
+
+
+def _feed(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], others: list[Language],
+          fmt: str) -> bytes:
+    """One feed's XML, made when asked for: the preview then builds only the feeds a reader opens."""
+    fg = _generator(site, lang, tag, docs, others, fmt)
+    return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+
+
+def _generator(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], others: list[Language],
+               fmt: str) -> FeedGenerator:
+    config, urls, code = site.config, Urls(site.config), lang.code
+    fg = FeedGenerator()
+    fg.register_extension("riji", BaseExtension, AtomLinks, atom=True, rss=False)
+    title = config.title[code] + (f" · {tag.name(code)}" if tag else "")
+    page = urls.absolute(urls.tag(code, tag) if tag else urls.home(code))
+    self_url = urls.absolute(urls.feed(code, fmt, tag))
+    fg.id(self_url)
+    fg.title(title)
+    fg.subtitle(config.description[code] or title)  # RSS requires a channel description
+    fg.author(name=config.author.get("name") or title, email=config.author.get("email") or None)
+    fg.generator("riji")
+    # RSS <language> takes RFC 1766 codes (zh-cn), Atom's xml:lang BCP 47 tags (zh-Hans)
+    fg.language(lang.feed_language if fmt == "rss" else lang.hreflang)
+    fg.link(href=self_url, rel="self", type=MIME[fmt])
+    if fmt == "atom":
+        for other in others:
+            fg.link(href=urls.absolute(urls.feed(other.code, "atom", tag)), rel="alternate", type=MIME["atom"],
+                    hreflang=other.hreflang)
+    # last: feedgen's RSS <link> is the last alternate link given
+    fg.link(href=page, rel="alternate", type="text/html", hreflang=lang.hreflang)
+    fg.updated(max((d.updated for d in docs if d.updated), default=_newest(site)))
+
+    for doc in docs:
+        fe = fg.add_entry(order="append")  # feedgen prepends by default
+        page_url = urls.absolute(doc.url)
+        guid = entry_guid(doc, config)
+        if fmt == "rss":
+            fe.guid(guid, permalink=False)
+        else:
+            fe.id(atom_id(guid))
+        fe.title(doc.title)
+        fe.link(href=page_url, rel="alternate")
+        fe.published(doc.date or EPOCH)
+        fe.updated(doc.updated or EPOCH)
+        # never empty: feedgen would move the full content into an empty RSS description
+        fe.summary(doc.summary or doc.description or doc.title)
+        if config.feeds["full_content"]:
+            html = absolute_html(doc.html, page_url)
+            if fmt == "rss":
+                fe.content(**html_content(html))
+            else:
+                fe.content(html, type="html")  # feedgen would copy "CDATA" into Atom's type attribute
+        for key in doc.entry.tags:
+            if key in site.tags:
+                fe.category(term=site.tags[key].slug, label=site.tags[key].name(code))
+        links = [dict(href=page_url, rel="alternate", type="text/html", hreflang=lang.hreflang)]
+        for other in config.languages:
+            translation = doc.entry.docs.get(other.code)
+            if other.code != code and translation is not None:
+                links.append(dict(href=urls.absolute(translation.url), rel="alternate", type="text/html",
+                                  hreflang=other.hreflang))
+        if doc.audio:
+            audio_url = urls.absolute(doc.audio.url)
+            fe.enclosure(audio_url, str(doc.audio.length), doc.audio.mime)
+            links.append(dict(href=audio_url, rel="enclosure", type=doc.audio.mime, length=str(doc.audio.length)))
+        fe.riji.links = links
+    return fg
+
+
+def _newest(site: Site) -> datetime:
+    stamps = [e.updated or e.date for e in feed_entries(site) if e.updated or e.date]
+    return max(stamps, default=EPOCH)

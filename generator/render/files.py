@@ -24,12 +24,16 @@ def static_files(root: Path) -> Output:
 
 
 def bundle_files(site: Site) -> Output:
-    """Each bundle asset beside every translation, so relative links work in each language."""
+    """Each bundle asset beside every translation, so relative links work in each language;
+    a recording goes only beside the translation it narrates (audio is large)."""
     out: Output = {}
     for entry in site.entries:
         if entry.bundle is None:
             continue
+        narration = {d.audio.path.resolve(): d.lang for d in entry.docs.values() if d.audio is not None}
         for doc in entry.docs.values():
             for asset in entry.assets:
-                out[doc.url + asset] = entry.bundle / asset
+                source = entry.bundle / asset
+                if narration.get(source.resolve(), doc.lang) == doc.lang:
+                    out[doc.url + asset] = source
     return out

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -57,16 +57,23 @@ class Context:
         return text.format(**kw) if kw else text
 
     def menu_url(self, url: str) -> str:
-        if urlsplit(url).scheme or url.startswith("/"):
+        if urlsplit(url).scheme or url.startswith("//"):
             return url
+        if url.startswith("/"):  # the site's root, which may be a sub-path of the host
+            base = self.urls.path("")
+            return url if url.startswith(base) else self.urls.path(url.lstrip("/"))
         return self.urls.path(self.urls.home(self.lang.code) + url.lstrip("./"))
 
     def format_date(self, value, code: str | None = None, form: str = "long") -> str:
-        locale = self.locale if code is None else Locale.parse(self.site.config.language(code).locale)
-        day = value.astimezone(self.tz).date()
-        if form == "short_md":
-            return format_skeleton("MMMd", day, locale=locale)
-        return babel_format_date(day, format=form, locale=locale)
+        locale = self.locale if code is None else self.site.config.language(code).locale
+        return _format_day(value.astimezone(self.tz).date(), str(locale), form)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(day, locale: str, form: str) -> str:
+    if form == "short_md":
+        return format_skeleton("MMMd", day, locale=locale)
+    return babel_format_date(day, format=form, locale=locale)
 
 
 def language_name(code: str, in_locale: Locale, fallback: str) -> str:
@@ -137,18 +144,22 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
                                              lang=lang, badge=badge))
         return out_items
 
+    def paginate(listing: list[Listed], url_of) -> list[tuple[list[Listed], SimpleNamespace]]:
+        per_page = config.posts_per_page
+        chunks = [listing[i:i + per_page] for i in range(0, len(listing), per_page)] or [[]]
+        total = len(chunks)
+        return [(chunk, SimpleNamespace(number=n, total=total, url=url_of(n),
+                                        newer=url_of(n - 1) if n > 1 else None,
+                                        older=url_of(n + 1) if n < total else None))
+                for n, chunk in enumerate(chunks, 1)]
+
     for code, ctx in contexts.items():
         listing = site.listing(code)
-        per_page = config.posts_per_page
-        pages = [listing[i:i + per_page] for i in range(0, len(listing), per_page)] or [[]]
-        for n, chunk in enumerate(pages, 1):
-            url = urls.home(code, n)
-            pagination = SimpleNamespace(number=n, total=len(pages),
-                                         newer=urls.home(code, n - 1) if n > 1 else None,
-                                         older=urls.home(code, n + 1) if n < len(pages) else None)
-            alts = all_langs(lambda c: urls.home(c, n)) if n == 1 else {code: url}
-            page = page_ns(ctx, "home", url, "" if n == 1 else ctx.tr(code, "page_n", n=n, total=len(pages)),
-                           "", alts)
+        for chunk, pagination in paginate(listing, partial(urls.home, code)):
+            n, url = pagination.number, pagination.url
+            alts = all_langs(urls.home) if n == 1 else {code: url}
+            title = "" if n == 1 else ctx.tr(code, "page_n", n=n, total=pagination.total)
+            page = page_ns(ctx, "home", url, title, "", alts)
             emit(ctx, "home.html", url, page=page, items=listed(ctx, chunk), pagination=pagination)
             if n == 1 and code == config.default_language:
                 emit(ctx, "home.html", url, _root=True, page=page, items=listed(ctx, chunk),
@@ -172,12 +183,16 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
         page = page_ns(ctx, "tags", urls.tags(code), ctx.tr(code, "tags"), "", all_langs(urls.tags))
         emit(ctx, "tags.html", urls.tags(code), page=page, tag_counts=tag_counts)
         for tag, _count in tag_counts:
-            items = site.listing(code, site.posts_tagged(tag.key))
-            alts = {c: urls.tag(c, tag) for c in config.codes if site.listing(c, site.posts_tagged(tag.key))}
-            page = page_ns(ctx, "tag", urls.tag(code, tag), ctx.tr(code, "tag_title", name=tag.name(code)),
-                           "", alts)
-            emit(ctx, "tag.html", urls.tag(code, tag), page=page, tag=tag, items=listed(ctx, items),
-                 tag_feeds=feeds_for(code, tag) if config.feeds.get("tag_feeds") else [])
+            tagged = site.posts_tagged(tag.key)
+            title = ctx.tr(code, "tag_title", name=tag.name(code))
+            tag_feeds = feeds_for(code, tag) if config.feeds.get("tag_feeds") else []
+            for chunk, pagination in paginate(site.listing(code, tagged), partial(urls.tag, code, tag)):
+                n, url = pagination.number, pagination.url
+                alts = {c: urls.tag(c, tag) for c in config.codes if site.listing(c, tagged)} if n == 1 else {}
+                page = page_ns(ctx, "tag", url, title if n == 1 else
+                               f"{title} · {ctx.tr(code, 'page_n', n=n, total=pagination.total)}", "", alts)
+                emit(ctx, "tag.html", url, page=page, tag=tag, items=listed(ctx, chunk),
+                     pagination=pagination, tag_feeds=tag_feeds)
 
         years: dict[int, list] = defaultdict(list)
         for item in listed(ctx, listing):

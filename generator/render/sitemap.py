@@ -1,13 +1,21 @@
 """sitemap.xml with xhtml:link alternates for every translation, and robots.txt pointing at it."""
 from __future__ import annotations
 
+from functools import partial
 from xml.sax.saxutils import quoteattr
 
 from ..model import Site, Urls
-from . import Output
+from . import Lazy, Output
 
 
 def render_sitemap(site: Site) -> Output:
+    urls = Urls(site.config)
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n"
+    # made when asked for, so the preview does not redo it on every save
+    return {"sitemap.xml": Lazy(partial(_sitemap, site)), "robots.txt": robots.encode()}
+
+
+def _sitemap(site: Site) -> bytes:
     config = site.config
     urls = Urls(config)
     groups: list[tuple[dict[str, str], str | None]] = []  # ({lang: url}, lastmod)
@@ -41,8 +49,7 @@ def render_sitemap(site: Site) -> Output:
                                  f'href={quoteattr(urls.absolute(default))}/>')
             lines.append("  </url>")
     lines.append("</urlset>\n")
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n"
-    return {"sitemap.xml": "\n".join(lines).encode(), "robots.txt": robots.encode()}
+    return "\n".join(lines).encode()
 
 
 def _lastmod(entries) -> str | None:

@@ -1,0 +1,185 @@
+"""Publish targets: site.yaml's `publish:` list, validated in full, and what syncing one changes.
+
+    publish:
+      - {name: pages, type: git, remote: git@github.com:me/diary.git, branch: gh-pages, cname: diary.example.org}
+      - {name: host, type: rsync, dest: "me@host:/var/www/diary/"}
+      - {name: local, type: dir, path: ../public}
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..config import Config
+from ..diagnostics import Diagnostics, did_you_mean
+
+# type -> {key: default}; None marks a required key
+TYPES: dict[str, dict[str, object]] = {
+    "git": {"remote": None, "branch": "gh-pages", "cname": ""},
+    "rsync": {"dest": None},
+    "dir": {"path": None},
+}
+COMMON = {"name", "type"}
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+_BRANCH = re.compile(r"^(?!/|.*(\.\.|//|@\{|\.lock$|/$|\.$))[^\s~^:?*\[\\\x00-\x1f\x7f]+$")
+
+
+class PublishError(Exception):
+    """A target could not be published (an unreachable remote, a refused path); said, not traced."""
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    type: str
+    options: dict
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = {"git": lambda o: f"branch {o['branch']} of {o['remote']}",
+                 "rsync": lambda o: o["dest"], "dir": lambda o: o["path"]}[self.type](self.options)
+        return f"{self.name} ({self.type}: {where})"
+
+
+@dataclass
+class Changes:
+    """Output paths a sync adds, changes and removes, sorted."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def summary(self, dry_run: bool = False) -> str:
+        if dry_run:
+            return f"would add {len(self.added)}, change {len(self.changed)}, remove {len(self.removed)}"
+        return f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+
+    def listing(self) -> list[str]:
+        return ([f"+ {p}" for p in self.added] + [f"~ {p}" for p in self.changed] +
+                [f"- {p}" for p in self.removed])
+
+
+def _item_lines(config: Config) -> list[dict]:
+    """Line of each publish target and of its keys (the config keeps only mapping keys' lines)."""
+    try:
+        node = yaml.compose((config.root / "site.yaml").read_text("utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if getattr(key, "value", None) != "publish":
+            continue
+        items = value.value if isinstance(value, yaml.SequenceNode) else \
+            [v for _, v in value.value] if isinstance(value, yaml.MappingNode) else []
+        out = []
+        for item in items:
+            lines = {"": item.start_mark.line + 1}
+            if isinstance(item, yaml.MappingNode):
+                lines.update({k.value: k.start_mark.line + 1 for k, _ in item.value
+                              if isinstance(k, yaml.ScalarNode)})
+            out.append(lines)
+        return out
+    return []
+
+
+def parse_targets(config: Config, diag: Diagnostics) -> list[Target]:
+    """Every target of site.yaml, each problem reported at its line; invalid targets are dropped."""
+    path = config.root / "site.yaml"
+    lines = _item_lines(config)
+    targets: list[Target] = []
+    seen: dict[str, int | None] = {}
+    for i, raw in enumerate(config.publish):
+        at = lines[i] if i < len(lines) else {}
+        line = at.get("") or config.line("publish")
+        if not isinstance(raw, dict):
+            diag.error(path, line, f"publish target #{i + 1} must be a mapping like "
+                                   "{name: pages, type: git, remote: ..., branch: gh-pages}")
+            continue
+        before = len(diag.errors)
+        kind = raw.get("type")
+        name = raw.get("name", kind)
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+            diag.error(path, at.get("name", line), f"publish target name '{name}' must be one word "
+                                                   "(letters, digits, - _ .), to type after `riji publish`")
+            name = str(name)
+        if name in seen:
+            diag.error(path, at.get("name", line), f"two publish targets are named '{name}'; "
+                                                   "give each its own 'name:'")
+        seen[name] = line
+        if kind not in TYPES:
+            hint = did_you_mean(str(kind), TYPES) if kind is not None else ""
+            diag.error(path, at.get("type", line),
+                       f"publish target #{i + 1} needs 'type: git', 'type: rsync' or 'type: dir'"
+                       + (f", not '{kind}'" if kind is not None else "") + hint)
+            continue
+        spec = TYPES[kind]
+        for key in raw:
+            if key not in COMMON and key not in spec:
+                diag.error(path, at.get(key, line), f"unknown key '{key}' for a {kind} target"
+                                                    f"{did_you_mean(str(key), set(spec) | COMMON)}")
+        options: dict = {}
+        for key, default in spec.items():
+            value = raw.get(key, default)
+            if value is None:
+                diag.error(path, line, f"{kind} target '{name}' needs '{key}'")
+                continue
+            if not isinstance(value, str) or (default is None and not value.strip()):
+                diag.error(path, at.get(key, line), f"'{key}' of target '{name}' must be text")
+                continue
+            options[key] = value.strip()
+        _check_values(kind, name, options, at, line, path, diag)
+        if len(diag.errors) == before:
+            targets.append(Target(name, kind, options, line))
+    return targets
+
+
+def _check_values(kind, name, options, at, line, path, diag) -> None:
+    if kind == "git":
+        branch = options.get("branch", "")
+        if branch and not _BRANCH.match(branch):
+            diag.error(path, at.get("branch", line), f"'{branch}' is not a valid git branch name")
+        cname = options.get("cname", "")
+        if cname and not _HOSTNAME.match(cname):
+            diag.error(path, at.get("cname", line), f"'cname' of target '{name}' must be a bare host name "
+                                                    f"such as diary.example.org, not '{cname}'")
+    if kind == "rsync":
+        dest = options.get("dest", "")
+        host, colon, rest = dest.partition(":")
+        if colon and "/" not in host and rest.strip() in ("", "/", "~", "~/", "."):
+            diag.error(path, at.get("dest", line), f"'dest' of target '{name}' names the whole home or root "
+                                                   f"folder of {host}; give the site's own folder, "
+                                                   f"e.g. {host}:/var/www/diary/")
+
+
+def is_remote(dest: str) -> bool:
+    """rsync's rule: `host:path` is remote when a colon comes before any slash."""
+    head = dest.split("/", 1)[0]
+    return ":" in head
+
+
+def resolve_local(root: Path, value: str) -> Path:
+    return (root / Path(value).expanduser()).resolve()
+
+
+def refuse_unsafe_folder(dest: Path, root: Path) -> None:
+    """Never sync (and so delete) into the site itself, its sources, or a folder holding a site."""
+    dest, root = dest.resolve(), root.resolve()
+    if dest == root or dest in root.parents:
+        raise PublishError(f"refusing to publish into {dest}: it contains the site folder itself")
+    if dest == Path(dest.anchor) or dest == Path.home().resolve():
+        raise PublishError(f"refusing to publish into {dest}: give the site a folder of its own")
+    for source in ("content", "static", "themes"):
+        folder = root / source
+        if dest == folder or folder in dest.parents:
+            raise PublishError(f"refusing to publish into {dest}: it is inside the site's {source}/ folder")
+    for marker in ("site.yaml", "content"):
+        if (dest / marker).exists():
+            raise PublishError(f"refusing to publish into {dest}: it holds {marker}, so it looks like a site, "
+                               f"and publishing would delete it")

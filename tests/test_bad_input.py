@@ -1,0 +1,87 @@
+"""Bad input: one clear message per problem with file and line, all in one run, last good site kept."""
+import subprocess
+import sys
+
+from conftest import REPO, build_fixture, errors, write_site
+
+GOOD = "---\ndate: 2025-01-01\nen: {title: Good}\nzh: {title: 好}\n---\n<!-- lang: en -->\nok\n<!-- lang: zh -->\n好\n"
+
+BAD = {
+    "content/posts/broken-yaml.md": "---\ndate: 2025-01-01\nen: {title: \"Broken\"\nzh: {title: 坏}\n---\nx\n",
+    "content/posts/tab.md": "---\ndate: 2025-01-01\nen:\n\ttitle: Tab\n---\n<!-- lang: en -->\nx\n",
+    "content/posts/bad-date.md": "---\ndate: 2025-13-45\nen: {title: Date}\n---\n<!-- lang: en -->\nx\n",
+    "content/posts/no-title.md": "---\ndate: 2025-01-01\nen: {summary: none}\n---\n<!-- lang: en -->\nx\n",
+    "content/posts/unknown-key.md": "---\ndate: 2025-01-01\ntagz: [a]\nen: {title: Key}\n---\n<!-- lang: en -->\nx\n",
+    "content/posts/dup-one.md": "---\ndate: 2025-01-01\nslug: same\nen: {title: One}\n---\n<!-- lang: en -->\nx\n",
+    "content/posts/dup-two.md": "---\ndate: 2025-01-02\nslug: same\nen: {title: Two}\n---\n<!-- lang: en -->\nx\n",
+    "content/posts/no-marker.md": "---\ndate: 2025-01-01\nen: {title: En}\nzh: {title: 中}\n---\n<!-- lang: en -->\nonly english\n",
+    "content/posts/dead-link.md": "---\ndate: 2025-01-01\nen: {title: Dead}\n---\n<!-- lang: en -->\npara\n\n"
+                                  "[x](nowhere.md) and ![i](missing.png)\n",
+}
+
+
+def test_every_problem_reported_once_with_file_and_line(tmp_path):
+    write_site(tmp_path, {"content/posts/good.md": GOOD, **BAD})
+    errs = errors(build_fixture(tmp_path))
+    expected = [
+        ("content/posts/bad-date.md:2:", "invalid date '2025-13-45'"),
+        ("content/posts/broken-yaml.md:4:", "invalid YAML"),
+        ("content/posts/dead-link.md:8:", "nowhere.md"),
+        ("content/posts/dead-link.md:8:", "'missing.png' points at nothing"),
+        ("content/posts/dup-two.md:3:", "same URL /en/posts/same/ as content/posts/dup-one.md"),
+        ("content/posts/no-marker.md:4:", "has 'zh:' but the body has no '<!-- lang: zh -->'"),
+        ("content/posts/no-title.md:3:", "missing title for 'en'"),
+        ("content/posts/tab.md:4:", "tab"),
+        ("content/posts/unknown-key.md:3:", "unknown front-matter key 'tagz' (did you mean 'tags'?)"),
+    ]
+    for where, what in expected:
+        assert any(e.startswith(where) and what in e for e in errs), (where, what, errs)
+    assert len(errs) == len(expected), "\n".join(errs)
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+
+
+def test_cli_exit_code_no_traceback_and_last_good_site_kept(tmp_path):
+    write_site(tmp_path, {"content/posts/good.md": GOOD})
+    ok = run_cli("build", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert "pages, posts: en 1, zh 1" in ok.stdout
+    before = (tmp_path / "output/en/posts/good/index.html").read_bytes()
+    write_site(tmp_path, BAD, site_yaml=None)
+    bad = run_cli("build", cwd=tmp_path)
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr
+    assert "9 errors" in bad.stderr
+    assert (tmp_path / "output/en/posts/good/index.html").read_bytes() == before
+    assert not (tmp_path / "output/en/posts/same").exists()
+
+
+def test_refuses_output_that_holds_a_site(tmp_path):
+    write_site(tmp_path, {"content/posts/good.md": GOOD})
+    result = run_cli("build", "--output", ".", cwd=tmp_path)
+    assert result.returncode == 1 and "refusing to build into" in result.stderr
+    assert (tmp_path / "site.yaml").exists() and (tmp_path / "content/posts/good.md").exists()
+
+
+def test_script_in_title_is_text(tmp_path):
+    write_site(tmp_path, {"content/posts/x.md": "---\ndate: 2025-01-01\nen: {title: \"<script>alert(1)</script> & co\"}\n"
+                                                "---\n<!-- lang: en -->\nx\n"})
+    result = build_fixture(tmp_path)
+    html = result.files["en/posts/x/index.html"].decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+
+
+def test_template_error_is_reported_with_template_line(tmp_path):
+    write_site(tmp_path, {
+        "content/posts/good.md": GOOD,
+        "themes/mine/templates/page.html": "{% extends 'default/page.html' %}\n{% block content %}\n{{ nope.x }}\n{% endblock %}\n",
+        "content/pages/about.md": "---\nen: {title: About}\n---\n<!-- lang: en -->\nme\n",
+    }, site_yaml=None)
+    from conftest import MINIMAL_SITE_YAML
+    (tmp_path / "site.yaml").write_text(MINIMAL_SITE_YAML + "theme: mine\n")
+    errs = errors(build_fixture(tmp_path))
+    assert len(errs) == 1 and "themes/mine/templates/page.html:3:" in errs[0] and "nope" in errs[0]

@@ -1,0 +1,43 @@
+"""`riji new`, `riji init` and the build summary, run as a writer would run them."""
+import subprocess
+import sys
+from datetime import date
+
+from conftest import REPO
+
+
+def riji(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+
+
+def test_init_scaffolds_a_site_that_builds_at_once(tmp_path):
+    made = riji("init", "diary", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    built = riji("build", "--site", "diary", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    # piped output: no progress lines, only the one-line summary
+    assert built.stdout.count("\n") == 1 and built.stdout.startswith("built ")
+    assert "posts: en 1, zh 1" in built.stdout and built.stderr == ""
+    assert (tmp_path / "diary/output/zh/posts/hello/index.html").is_file()
+    again = riji("init", "diary", cwd=tmp_path)
+    assert again.returncode == 1 and "already holds a site" in again.stderr
+
+
+def test_new_writes_dated_skeletons_in_both_forms(tmp_path):
+    riji("init", "s", cwd=tmp_path)
+    site = tmp_path / "s"
+    one = riji("new", "Learning Alone", "--zh", "独自学习", cwd=site)
+    assert one.returncode == 0, one.stderr
+    text = (site / "content/posts/learning-alone.md").read_text("utf-8")
+    assert f"date: {date.today().isoformat()}" in text and "独自学习" in text and "<!-- lang: zh -->" in text
+    split = riji("new", "Split Post", "--split", cwd=site)
+    assert split.returncode == 0
+    assert (site / "content/posts/split-post.en.md").exists() and (site / "content/posts/split-post.zh.md").exists()
+    clash = riji("new", "Learning Alone", cwd=site)
+    assert clash.returncode == 1 and "already exists" in clash.stderr
+    # skeletons are drafts: they build with --drafts and stay out otherwise
+    assert riji("build", "--drafts", cwd=site).returncode == 0
+    assert (site / "output/en/posts/learning-alone/index.html").exists()
+    assert riji("build", cwd=site).returncode == 0
+    assert not (site / "output/en/posts/learning-alone").exists()

@@ -1,0 +1,53 @@
+"""A site theme layered over the default one, and theme assets."""
+from conftest import MINIMAL_SITE_YAML, build_fixture, errors, text_of, write_site
+
+POST = "---\ndate: 2025-01-01\nen: {title: Hello}\nzh: {title: 你好}\n---\n<!-- lang: en -->\nhi\n<!-- lang: zh -->\n嗨\n"
+
+
+def test_site_theme_overrides_and_extends_default(tmp_path):
+    write_site(tmp_path, {
+        "content/posts/hello.md": POST,
+        "themes/mine/templates/post.html": "{% extends 'default/post.html' %}\n"
+                                           "{% block content %}<p class=\"mine\">{{ t('greeting') }}</p>{{ super() }}"
+                                           "{% endblock %}\n",
+        "themes/mine/i18n.yaml": "en: {greeting: Welcome}\nzh: {greeting: 欢迎}\n",
+    }, MINIMAL_SITE_YAML + "theme: mine\n")
+    result = build_fixture(tmp_path)
+    assert errors(result) == []
+    en = text_of(result, "en/posts/hello/index.html")
+    assert '<p class="mine">Welcome</p>' in en and "hi" in en
+    assert '<p class="mine">欢迎</p>' in text_of(result, "zh/posts/hello/index.html")
+
+
+def test_missing_theme_is_an_error(tmp_path):
+    write_site(tmp_path, {"content/posts/hello.md": POST}, MINIMAL_SITE_YAML + "theme: nope\n")
+    errs = errors(build_fixture(tmp_path))
+    assert len(errs) == 1 and "theme 'nope' not found" in errs[0]
+
+
+def test_assets_are_fingerprinted_and_referenced(tmp_path):
+    write_site(tmp_path, {"content/posts/hello.md": POST})
+    result = build_fixture(tmp_path)
+    css = [p for p in result.files if p.startswith("assets/style.") and p.endswith(".css")]
+    assert len(css) == 1 and len(css[0].split(".")) == 3
+    assert f'href="/{css[0]}"' in text_of(result, "en/index.html")
+    assert b"@media (prefers-color-scheme: dark)" in result.files[css[0]]
+
+
+def test_page_metadata_for_translations(tmp_path):
+    write_site(tmp_path, {"content/posts/hello.md": POST})
+    result = build_fixture(tmp_path)
+    en = text_of(result, "en/posts/hello/index.html")
+    assert '<link rel="canonical" href="https://diary.test/en/posts/hello/">' in en
+    assert '<link rel="alternate" hreflang="zh-Hans" href="https://diary.test/zh/posts/hello/">' in en
+    assert '<link rel="alternate" hreflang="x-default" href="https://diary.test/en/posts/hello/">' in en
+    assert '<meta property="og:locale:alternate" content="zh_CN">' in en
+    # the switcher goes to this page's translation, not the other home page
+    assert 'href="/zh/posts/hello/" hreflang="zh-Hans"' in en
+    root = text_of(result, "index.html")
+    assert "data-root" in root and 'href="/zh/"' in root and 'href="/en/"' in root
+    sitemap = text_of(result, "sitemap.xml")
+    assert '<xhtml:link rel="alternate" hreflang="zh-Hans" href="https://diary.test/zh/posts/hello/"/>' in sitemap
+    assert "Sitemap: https://diary.test/sitemap.xml" in text_of(result, "robots.txt")
+    not_found = text_of(result, "404.html")
+    assert "Page not found" in not_found and "找不到页面" in not_found
