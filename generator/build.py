@@ -159,7 +159,7 @@ def build(root: Path, options: BuildOptions | None = None,
     if config is None:
         return finish()
     result.config = config
-    theme = load_theme(root, config.theme, diag)
+    theme = load_theme(root, config.theme, diag, config.codes)
     say("reading content")
     sources = read_entries(config, diag, options.memo)
     say(f"rendering Markdown of {len(sources)} documents")

@@ -58,7 +58,9 @@ class Theme:
         return name
 
 
-def load_theme(root: Path, name: str, diag: Diagnostics) -> Theme:
+def load_theme(root: Path, name: str, diag: Diagnostics, codes: list[str] | None = None) -> Theme:
+    """The theme `name` over the default one; `codes` are the site's languages, each of which
+    should have every UI string (a missing one falls back to the default language, with a warning)."""
     default = default_theme_dir()
     dirs = []
     site_theme = root / "themes" / name
@@ -87,6 +89,7 @@ def load_theme(root: Path, name: str, diag: Diagnostics) -> Theme:
                 continue
             for lang, table in data.items():
                 strings.setdefault(lang, {}).update({str(k): str(v) for k, v in (table or {}).items()})
+    _missing_strings(strings, codes or [], dirs, diag)
     assets: dict[str, Path] = {}
     for d in reversed(dirs):
         static = d / "static"
@@ -95,6 +98,16 @@ def load_theme(root: Path, name: str, diag: Diagnostics) -> Theme:
                 if p.is_file():
                     assets[p.relative_to(static).as_posix()] = p
     return Theme(dirs, strings, env, assets)
+
+
+def _missing_strings(strings: dict, codes: list[str], dirs: list[Path], diag: Diagnostics) -> None:
+    every = set().union(*(strings.get(c, {}) for c in codes)) if codes else set()
+    where = next((d / "i18n.yaml" for d in dirs if (d / "i18n.yaml").is_file()), dirs[0] / "i18n.yaml")
+    for code in codes:
+        missing = sorted(every - set(strings.get(code, {})))
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            diag.warning(where, None, f"no '{code}' UI text for {shown}; another language's text is shown")
 
 
 def fingerprint(name: str, data: bytes) -> str:

@@ -51,3 +51,18 @@ def test_page_metadata_for_translations(tmp_path):
     assert "Sitemap: https://diary.test/sitemap.xml" in text_of(result, "robots.txt")
     not_found = text_of(result, "404.html")
     assert "Page not found" in not_found and "找不到页面" in not_found
+
+
+def test_a_language_without_ui_strings_is_a_warning_not_a_failure(tmp_path):
+    write_site(tmp_path, {"content/posts/hello.md": POST.replace("zh: {title: 你好}", "ja: {title: こんにちは}")
+                                                    .replace("<!-- lang: zh -->\n嗨", "<!-- lang: ja -->\nやあ")},
+               MINIMAL_SITE_YAML.replace("title: {en: \"Test Diary\", zh: \"测试日记\"}", "title: Test Diary")
+               .replace("description: {en: \"A test.\", zh: \"一个测试。\"}", "description: A test.")
+               .replace("  culture: {en: Culture, zh: 文化}\n", "")
+               + "languages: [en, ja]\n")
+    result = build_fixture(tmp_path)
+    assert errors(result) == []
+    warnings = [str(d) for d in result.diagnostics if d.severity == "warning"]
+    assert len(warnings) == 1 and "no 'ja' UI text for" in warnings[0] and "i18n.yaml" in warnings[0]
+    assert "やあ" in text_of(result, "ja/posts/hello/index.html")
+    assert '<html lang="ja"' in text_of(result, "ja/posts/hello/index.html")

@@ -1,0 +1,151 @@
+"""Live reload over Server-Sent Events: the script injected into preview pages and the channel that
+tells open tabs to reload, swap a stylesheet or show the build's errors.
+
+Every state message carries the token of the build being served; a page knows the token it was built
+with, so a tab that missed a message (opened mid-rebuild, reconnected after a restart) still catches up.
+"""
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from html import escape
+
+PREFIX = "/__riji/"  # reserved: the preview answers these paths itself, whatever the site holds
+SCRIPT_PATH = PREFIX + "livereload.js"
+EVENTS_PATH = PREFIX + "events"
+STATUS_PATH = PREFIX + "status"
+
+
+def script_tag(token: str) -> str:
+    return f'<script src="{SCRIPT_PATH}" data-riji-build="{escape(token)}" async></script>'
+
+
+def sse_message(data: dict, event: str = "state") -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode("utf-8")
+
+
+class Channel:
+    """The open tabs: one queue per SSE connection, with the page each tab shows."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.clients: dict[queue.SimpleQueue, str] = {}
+        self.closed = threading.Event()
+
+    def subscribe(self, page: str) -> queue.SimpleQueue:
+        q: queue.SimpleQueue = queue.SimpleQueue()
+        with self.lock:
+            self.clients[q] = page
+        return q
+
+    def unsubscribe(self, q: queue.SimpleQueue) -> None:
+        with self.lock:
+            self.clients.pop(q, None)
+
+    def pages(self) -> list[str]:
+        with self.lock:
+            return sorted(set(self.clients.values()))
+
+    def publish(self, message: bytes) -> None:
+        with self.lock:
+            for q in self.clients:
+                q.put(message)
+
+    def close(self) -> None:
+        """Wake every stream so its thread ends now rather than at its next keep-alive."""
+        self.closed.set()
+        with self.lock:
+            for q in self.clients:
+                q.put(None)
+
+
+SCRIPT = r"""/* riji serve: live reload. Injected by the preview only; `riji build` output never has it. */
+(function () {
+  "use strict";
+  if (window.__rijiLive) return;
+  window.__rijiLive = true;
+  var me = document.currentScript;
+  var build = me ? me.getAttribute("data-riji-build") : "";
+  var FINGERPRINT = /\.[0-9a-f]{10}(?=\.css$)/;
+  var overlay = null;
+
+  function hide() {
+    if (overlay) { overlay.remove(); overlay = null; }
+  }
+
+  function show(errors) {
+    hide();
+    overlay = document.createElement("div");
+    overlay.id = "riji-error-overlay";
+    overlay.setAttribute("role", "alert");
+    overlay.setAttribute("aria-live", "assertive");
+    overlay.setAttribute("lang", "en");
+    overlay.style.cssText = "position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:70vh;" +
+      "overflow:auto;margin:0;padding:1rem 1.25rem;background:#2b0b0e;color:#ffe9e9;" +
+      "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;" +
+      "border-bottom:4px solid #ff5c5c;box-shadow:0 4px 24px rgba(0,0,0,.5);text-align:left";
+    var title = document.createElement("h2");
+    title.textContent = "riji: the build failed (showing the last good build)";
+    title.style.cssText = "margin:0 0 .5rem;font:bold 15px/1.4 inherit;color:#fff";
+    overlay.appendChild(title);
+    var list = document.createElement("ul");
+    list.style.cssText = "margin:0;padding:0 0 0 1.25rem";
+    errors.forEach(function (e) {
+      var item = document.createElement("li");
+      var where = document.createElement("code");
+      where.textContent = e.line ? e.path + ":" + e.line : e.path;
+      where.style.cssText = "color:#ffb4b4;font:inherit";
+      item.appendChild(where);
+      item.appendChild(document.createTextNode(": " + e.message));
+      list.appendChild(item);
+    });
+    overlay.appendChild(list);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Dismiss";
+    close.style.cssText = "margin-top:.75rem;font:inherit;cursor:pointer";
+    close.addEventListener("click", hide);
+    overlay.appendChild(close);
+    (document.body || document.documentElement).appendChild(overlay);
+  }
+
+  function swapStyles(hrefs) {
+    var links = document.querySelectorAll('link[rel~="stylesheet"]');
+    for (var i = 0; i < links.length; i++) {
+      var old = links[i];
+      var url = new URL(old.href, location.href);
+      if (url.origin !== location.origin) continue;
+      var next = hrefs[url.pathname.replace(FINGERPRINT, "")];
+      if (!next || next === url.pathname + url.search) continue;
+      var fresh = old.cloneNode();
+      fresh.href = next;
+      fresh.addEventListener("load", (function (o) { return function () { o.remove(); }; })(old));
+      old.after(fresh);  /* the old sheet stays until the new one has loaded: no flash */
+    }
+  }
+
+  function onState(state) {
+    if (!state.ok) { show(state.errors || []); return; }
+    if (state.build === build) { hide(); return; }
+    if (state.kind === "css" && state.from === build) {
+      swapStyles(state.hrefs || {});
+      build = state.build;
+      hide();
+      return;
+    }
+    location.reload();
+  }
+
+  if (!window.EventSource) return;
+  var source = null;
+  function connect() {
+    source = new EventSource("__EVENTS__?page=" + encodeURIComponent(location.pathname));
+    source.addEventListener("state", function (ev) { onState(JSON.parse(ev.data)); });
+  }
+  connect();
+  /* closed on leaving, so the page can enter the back/forward cache; coming back catches up */
+  window.addEventListener("pagehide", function () { if (source) { source.close(); source = null; } });
+  window.addEventListener("pageshow", function (ev) { if (ev.persisted && !source) connect(); });
+})();
+""".replace("__EVENTS__", EVENTS_PATH).encode("utf-8")

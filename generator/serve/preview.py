@@ -1,0 +1,222 @@
+"""The preview's state: the last good in-memory build, the current errors, and what to tell open tabs.
+
+Nothing here writes to `output/`; pages are rendered on request from the lazy build.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import re
+import secrets
+import threading
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build import BuildOptions, BuildResult, build
+from ..diagnostics import Diagnostic
+from ..render import Lazy
+from .livereload import Channel, script_tag, sse_message
+
+FINGERPRINT = re.compile(r"\.[0-9a-f]{10}(?=\.css$)")
+
+
+class IdleCollector:
+    """Python's cycle collector, kept off the path from a save to the browser.
+
+    On a large site a full collection walks every object of the builds held in memory and can take
+    longer than the rebuild itself; it is paused while a rebuild runs and while tabs fetch the new
+    pages, then run once the preview has been idle for `delay` seconds."""
+
+    def __init__(self, delay: float = 1.0):
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
+        self.was_enabled = gc.isenabled()
+
+    @contextmanager
+    def paused(self):
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            else:
+                self.was_enabled = gc.isenabled()
+            gc.disable()
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.timer = threading.Timer(self.delay, self._collect)
+                self.timer.daemon = True
+                self.timer.start()
+
+    def _collect(self) -> None:
+        with self.lock:
+            if self.timer is None or threading.current_thread() is not self.timer:
+                return  # a newer rebuild took over
+            self.timer = None
+            gc.collect()
+            if self.was_enabled:
+                gc.enable()
+
+    def cancel(self) -> None:
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+                if self.was_enabled:
+                    gc.enable()
+
+
+def present(changed: set[str] | None) -> list[str]:
+    """The changed paths that still exist: a save's temporary file (renamed over the real one) is
+    gone by now, and must not make a stylesheet edit look like more than one."""
+    return [p for p in changed or () if os.path.exists(p)]
+
+
+@dataclass
+class Rebuilt:
+    """What one rebuild did, for the terminal."""
+
+    ok: bool
+    kind: str  # "reload", "css" or "error"
+    seconds: float
+    diagnostics: list[Diagnostic]
+    summary: str
+
+
+class Preview:
+    def __init__(self, root: Path, *, drafts: bool = False, future: bool = False, memo=None, now=None,
+                 cache: bool = True):
+        self.root = root.resolve()
+        self.drafts, self.future, self.now, self.cache = drafts, future, now, cache
+        self.memo = memo
+        self.channel = Channel()
+        self.instance = secrets.token_hex(3)  # a restarted server's builds never match an old page's
+        self.count = 0
+        self.good: BuildResult | None = None  # the build being served
+        self.token = f"{self.instance}-0"
+        self.errors: list[Diagnostic] = []  # non-empty while the newest build (or a page of it) failed
+        self.kind = "reload"
+        self.previous_token = ""
+        self.hrefs: dict[str, str] = {}
+        self.lock = threading.Lock()  # guards the fields above
+        self.build_lock = threading.Lock()  # one build at a time
+        self.render_lock = threading.Lock()  # a lazy page renders once, its diagnostics recorded once
+        self.collector = IdleCollector()
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def rebuild(self, changed: set[str] | None = None) -> Rebuilt:
+        with self.build_lock, self.collector.paused():
+            self.count += 1
+            token = f"{self.instance}-{self.count}"
+            options = BuildOptions(drafts=self.drafts, future=self.future, now=self.now, cache=self.cache,
+                                   extra_body=script_tag(token), lazy=True, memo=self.memo)
+            try:
+                result = build(self.root, options)
+            except Exception as exc:  # a bug, not bad input: say so, and keep watching
+                traceback.print_exc()
+                result = BuildResult(diagnostics=[Diagnostic("riji", None, f"internal error: {exc!r}")])
+            errors = [d for d in result.diagnostics if d.severity == "error"]
+            if not errors:
+                with self.lock:
+                    css_only = (bool(present(changed)) and self.good is not None and not self.errors
+                                and all(p.endswith(".css") for p in present(changed)))
+                    self.previous_token, self.token = self.token, token
+                    self.good, self.errors = result, []
+                    self.kind = "css" if css_only else "reload"
+                    self.hrefs = self._stylesheets(result, token) if css_only else {}
+                self._prerender()
+            else:
+                with self.lock:
+                    self.errors = errors
+            self.publish()
+            with self.lock:
+                ok = not self.errors
+                kind = self.kind if ok else "error"
+            # a page's template error, found while pre-rendering, is in result.diagnostics too
+            return Rebuilt(ok, kind, result.seconds, list(result.diagnostics), result.summary() if ok else "")
+
+    def _stylesheets(self, result: BuildResult, token: str) -> dict[str, str]:
+        """Un-fingerprinted stylesheet URL -> its new URL, for a tab to swap without reloading."""
+        base = result.config.base_path if result.config else "/"
+        out = {}
+        for path in result.files:
+            if path.endswith(".css"):
+                key = base + FINGERPRINT.sub("", path)
+                out[key] = base + path if key != base + path else f"{base}{path}?v={token}"
+        return out
+
+    def _prerender(self) -> None:
+        """Render the pages open tabs show before telling them to reload: their request then costs
+        nothing, and a template error shows as an overlay instead of a broken page."""
+        good, _ = self.snapshot()
+        for page in self.channel.pages()[:16]:
+            found = self.lookup(page, good)
+            if isinstance(found, Lazy):
+                self.render(found, good)
+
+    # -- state for tabs ---------------------------------------------------------------------------
+
+    def state(self) -> dict:
+        with self.lock:
+            if self.errors:
+                return {"ok": False, "build": self.token,
+                        "errors": [{"path": d.path, "line": d.line, "message": d.message, "text": str(d)}
+                                   for d in self.errors]}
+            state = {"ok": self.good is not None, "build": self.token, "errors": []}
+            if self.kind == "css":
+                state.update(kind="css", **{"from": self.previous_token}, hrefs=self.hrefs)
+            return state
+
+    def publish(self) -> None:
+        self.channel.publish(sse_message(self.state()))
+
+    # -- serving ----------------------------------------------------------------------------------
+
+    def snapshot(self) -> tuple[BuildResult | None, str]:
+        with self.lock:
+            return self.good, self.token
+
+    def lookup(self, key: str, good: BuildResult | None):
+        """The output of `good` (a snapshot) at the URL path `key`, or None."""
+        if good is None:
+            return None
+        base = good.config.base_path if good.config else "/"
+        if not key.startswith(base):
+            return None
+        key = key[len(base):]
+        if key == "" or key.endswith("/"):
+            key += "index.html"
+        return good.files.get(key)
+
+    def render(self, lazy: Lazy, good: BuildResult) -> bytes | None:
+        """Render a page of `good`; if that is the served build, a template error becomes the current
+        error, shown in every tab."""
+        with self.render_lock:
+            before = len(good.diagnostics)
+            try:
+                value = lazy()
+            except Exception as exc:  # a renderer's bug: report it like a template error
+                traceback.print_exc()
+                lazy.value, lazy.done = None, True
+                good.diagnostics.append(Diagnostic("riji", None, f"internal error: {exc!r}"))
+                value = None
+            fresh = [d for d in good.diagnostics[before:] if d.severity == "error"]
+        if value is None:
+            with self.lock:
+                before = self.errors
+                if good is self.good and (fresh or not self.errors):
+                    failed = fresh or [Diagnostic("site", None, "a page failed to render")]
+                    self.errors = sorted(set(self.errors) | set(failed))
+                changed = self.errors != before
+            if changed:
+                self.publish()
+        return value
+
+    def close(self) -> None:
+        self.collector.cancel()
+        self.channel.close()
