@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlsplit
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -93,15 +95,13 @@ class Config:
                 return lang
         raise KeyError(code)
 
-    @property
+    @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    @property
+    @cached_property  # asked for by every link of every page
     def base_path(self) -> str:
         """The URL path the site lives under: '/' or e.g. '/diary/' for a project page."""
-        from urllib.parse import urlsplit
-
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 

@@ -75,7 +75,7 @@ def load_theme(root: Path, name: str, diag: Diagnostics, codes: list[str] | None
         jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(default / "templates"))}),
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True,
+                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True, auto_reload=False,
                              bytecode_cache=COMPILED)
     strings: dict[str, dict[str, str]] = {}
     for d in reversed(dirs):  # default first, site theme strings win

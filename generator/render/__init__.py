@@ -4,10 +4,10 @@ None of them writes; `writer` is the only code that touches the output folder.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
+
+from ..parallel import fork_map
 
 
 class Lazy:
@@ -29,33 +29,23 @@ class Lazy:
 Output = dict[str, "bytes | Path | Lazy"]
 
 
-_FORKED: tuple = ()  # (files, diagnostics) inherited by forked workers; never pickled
+def _render_chunk(shared, keys: list[str]) -> tuple[dict[str, bytes | None], list]:
+    files, problems = shared
+    before = len(problems)
+    return {k: files[k]() for k in keys}, problems[before:]
 
 
-def _render_chunk(keys: list[str]) -> tuple[dict[str, bytes | None], list]:
-    files, diag = _FORKED
-    before = len(diag.items)
-    return {k: files[k]() for k in keys}, diag.items[before:]
-
-
-def materialize(files: Output, diag=None, workers: int = 1) -> Output:
+def materialize(files: Output, problems: list | None = None, workers: int = 1) -> Output:
     """Render every lazy file, on `workers` forked processes when there are many; drop those that
-    failed (their diagnostics say why). Forking shares the site model without pickling it."""
-    global _FORKED
+    failed (their diagnostics, appended to `problems`, say why)."""
     lazy = [k for k, v in files.items() if isinstance(v, Lazy)]
+    parts, forked = fork_map(_render_chunk, lazy, (files, problems if problems is not None else []),
+                             workers if problems is not None else 1, 400)
     rendered: dict[str, bytes | None] = {}
-    if workers > 1 and diag is not None and len(lazy) >= 400 and "fork" in mp.get_all_start_methods():
-        _FORKED = (files, diag)
-        try:
-            chunks = [lazy[i::workers * 4] for i in range(workers * 4)]
-            with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-                for part, problems in pool.map(_render_chunk, chunks):
-                    rendered.update(part)
-                    diag.items.extend(problems)
-        finally:
-            _FORKED = ()
-    else:
-        rendered = {k: files[k]() for k in lazy}
+    for part, new_problems in parts:
+        rendered.update(part)
+        if forked:
+            problems.extend(new_problems)
     out: Output = {}
     for path, value in files.items():
         if isinstance(value, Lazy):
