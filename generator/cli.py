@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -114,3 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in riji, not the writer's input: say so without a traceback
+        if os.environ.get("RIJI_DEBUG"):
+            raise
+        print(f"riji: internal error: {type(exc).__name__}: {exc}\n"
+              f"This is a bug in riji, not in your site. Run again with RIJI_DEBUG=1 to see where it "
+              f"happened, and please report it.", file=sys.stderr)
+        return 2

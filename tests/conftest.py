@@ -56,6 +56,21 @@ def text_of(result: BuildResult, path: str) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else Path(value).read_text("utf-8")
 
 
+# Debian's chromium, never a downloaded browser; no background traffic to Google's hosts
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture(scope="session")
 def example_output(tmp_path_factory) -> Path:
     """The repo's own example site, built once into a temporary output folder."""

@@ -5,7 +5,6 @@ nothing but the output.
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 from contextlib import contextmanager
 from functools import partial
@@ -16,14 +15,11 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from babel import Locale
-from playwright.sync_api import sync_playwright
 
 from conftest import NOW, REPO, SITES
 from generator.build import BuildOptions, build_to
 from generator.sources import split_front_matter
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 375, "height": 800}
 STRINGS = yaml.safe_load((REPO / "themes/default/i18n.yaml").read_text("utf-8"))
 
@@ -67,14 +63,6 @@ def tricky_base(tmp_path_factory):
     assert result.ok, "\n".join(map(str, result.diagnostics))
     with serve(out) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -287,7 +287,7 @@ def test_every_page_advertises_its_languages_feeds(tmp_path):
     result = built(tmp_path)
     for code in ("en", "zh"):
         page = result.files[f"{code}/posts/first/index.html"].decode()
-        assert f'type="application/rss+xml" title="' in page
+        assert 'type="application/rss+xml" title="' in page
         assert f'href="https://diary.test/{code}/feed.xml"' in page
         assert f'href="https://diary.test/{code}/atom.xml"' in page
         assert f'href="/{code}/feed.xml"' in page  # the visible subscribe link

@@ -2,17 +2,14 @@
 without a manual reload, a broken post shows the error overlay naming the file, fixing it recovers."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from conftest import NOW, write_site
 from generator.serve.app import Session
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 15_000  # a limit for a broken feature, not a speed requirement
 
 POST = """
@@ -31,14 +28,6 @@ Morning light on the notebook.
 <!-- lang: zh -->
 晨光落在笔记本上。
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import lru_cache, partial
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -14,7 +13,7 @@ from babel.dates import format_skeleton
 
 from ..config import Language
 from ..diagnostics import Diagnostics
-from ..model import Doc, Entry, Listed, Site, Urls
+from ..model import Doc, Listed, Site, Urls
 from ..theme import Theme
 from . import Lazy, Output
 
