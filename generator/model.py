@@ -67,6 +67,7 @@ class Entry:
     assets: tuple[str, ...]
     paths: list[Path]
     docs: dict[str, Doc] = field(default_factory=dict)
+    lines: dict[str, tuple[Path, int | None]] = field(default_factory=dict)  # shared key -> where
 
     def doc(self, lang: str) -> Doc | None:
         return self.docs.get(lang)
@@ -220,9 +221,10 @@ def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[
         if src.name not in published:
             continue
         entry = Entry(src.kind, src.name, src.slug, src.date, src.updated, src.tags, src.draft,
-                      src.extra, src.bundle, src.assets, src.paths)
+                      src.extra, src.bundle, src.assets, src.paths, lines=src.lines)
         if src.kind == "page" and src.slug in RESERVED_PAGE_SLUGS:
-            diag.error(src.path, None, f"page slug '{src.slug}' is reserved for riji's own pages; choose another")
+            path, line = src.lines.get("slug", (src.path, None))
+            diag.error(path, line, f"page slug '{src.slug}' is reserved for riji's own pages; choose another")
         for code, sdoc in src.docs.items():
             url = (urls.post if src.kind == "post" else urls.page)(code, src.slug)
             if url in seen_urls:
@@ -253,7 +255,8 @@ def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[
                 continue
             slug = slugs.slugify(key) or "tag"
             if slug in tag_slugs and tag_slugs[slug] != key:
-                diag.error(entry.path, None, f"tags '{key}' and '{tag_slugs[slug]}' would share the URL "
+                path, line = entry.lines.get("tags", (entry.paths[0], None))
+                diag.error(path, line, f"tags '{key}' and '{tag_slugs[slug]}' would share the URL "
                                              f"tags/{slug}/; merge or rename one")
             tag_slugs[slug] = key
             tags[key] = Tag(key, slug, dict(config.tags.get(key) or {}))

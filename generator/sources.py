@@ -72,13 +72,18 @@ def read_text(path: Path) -> str:
     return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
+class UnclosedFrontMatter(ValueError):
+    pass
+
+
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """(yaml, body, body_line); yaml is None when the file has no front-matter."""
     if not text.startswith("---\n"):
         return None, text, 1
     end = re.search(r"^(---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
     if end is None:
-        return None, text, 1
+        raise UnclosedFrontMatter("front-matter opened by '---' on line 1 is never closed: "
+                                  "add a line '---' after the last key")
     yaml_text = text[4:4 + end.start()]
     rest = text[4 + end.end():]
     if rest.startswith("\n"):
@@ -112,7 +117,11 @@ def _read_file(path: Path, config: Config, diag: Diagnostics) -> _File | None:
     except OSError as exc:
         diag.error(path, None, f"cannot read: {exc.strerror}")
         return None
-    yaml_text, body, body_line = split_front_matter(text)
+    try:
+        yaml_text, body, body_line = split_front_matter(text)
+    except UnclosedFrontMatter as exc:
+        diag.error(path, 1, str(exc))
+        return None
     if yaml_text is None:
         diag.error(path, 1, "missing front-matter: start the file with '---', a YAML block and '---'")
         return None
@@ -194,6 +203,7 @@ def _docs_from_file(f: _File, codes: list[str], diag) -> dict[str, SourceDoc]:
         if code in data:
             if not isinstance(data[code], dict):
                 diag.error(f.path, f.located.line(code), f"'{code}:' must be a mapping (title, summary, ...)")
+                blocks[code] = ({}, {"_block": f.located.line(code), "_invalid": True})
                 continue
             if f.lang is not None and code != f.lang:
                 diag.error(f.path, f.located.line(code),
@@ -364,7 +374,11 @@ def _read_entry(kind, ident, name, paths, bundle, config: Config, diag) -> Sourc
 
     for code, doc in docs.items():
         title = doc.meta.get("title")
-        if not isinstance(title, str) or not title.strip():
+        if isinstance(title, (int, float)) and not isinstance(title, bool):
+            title = doc.meta["title"] = str(title)  # `title: 1984` is a title, not a number
+        if doc.lines.get("_invalid"):
+            doc.meta["title"] = slug  # its block was reported as broken already
+        elif not isinstance(title, str) or not title.strip():
             where = doc.lines.get("title") or doc.lines.get("_block") or 2
             diag.error(doc.path, where, f"missing title for '{code}'" +
                        ("" if len(paths) > 1 else f" (add it under '{code}:' in the front-matter)"))

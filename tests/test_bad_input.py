@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from conftest import REPO, build_fixture, errors, write_site
+from conftest import REPO, build_fixture, errors, text_of, write_site
 
 GOOD = "---\ndate: 2025-01-01\nen: {title: Good}\nzh: {title: 好}\n---\n<!-- lang: en -->\nok\n<!-- lang: zh -->\n好\n"
 
@@ -85,3 +85,38 @@ def test_template_error_is_reported_with_template_line(tmp_path):
     (tmp_path / "site.yaml").write_text(MINIMAL_SITE_YAML + "theme: mine\n")
     errs = errors(build_fixture(tmp_path))
     assert len(errs) == 1 and "themes/mine/templates/page.html:3:" in errs[0] and "nope" in errs[0]
+
+
+MORE_BAD = {
+    "content/posts/list.md": "---\n- a\n- b\n---\nx\n",
+    "content/posts/binary.md": b"\xff\xfe\x00bad",
+    "content/posts/block-string.md": "---\ndate: 2025-01-01\nen: just a string\n---\n<!-- lang: en -->\nx\n",
+    "content/posts/eng.md": "---\ndate: 2025-01-01\nen: {title: X}\n---\n<!-- lang: eng -->\nx\n",
+    "content/posts/same-tag.md": "---\ndate: 2025-01-01\ntags: [Café, cafe]\nen: {title: Tags}\n---\n"
+                                 "<!-- lang: en -->\nx\n",
+    "content/posts/unclosed.md": "---\ndate: 2025-01-01\nen: {title: X}\n<!-- lang: en -->\nx\n",
+    "content/pages/tags.md": "---\nslug: tags\nen: {title: Tags}\n---\n<!-- lang: en -->\nx\n",
+}
+
+
+def test_more_shapes_of_bad_input_each_get_one_message(tmp_path):
+    write_site(tmp_path, {"content/posts/good.md": GOOD, **MORE_BAD,
+                          "content/posts/numeric-title.md": "---\ndate: 2025-01-01\ntags: solo\nen: {title: 1984}\n"
+                                                            "---\n<!-- lang: en -->\nok\n"})
+    result = build_fixture(tmp_path)
+    errs = errors(result)
+    expected = [
+        ("content/pages/tags.md:2:", "page slug 'tags' is reserved"),
+        ("content/posts/binary.md:", "not UTF-8"),
+        ("content/posts/block-string.md:3:", "'en:' must be a mapping"),
+        ("content/posts/eng.md:5:", "'eng', which site.yaml does not list (did you mean 'en'?)"),
+        ("content/posts/list.md:2:", "front-matter must be a mapping"),
+        ("content/posts/same-tag.md:3:", "would share the URL tags/cafe/"),
+        ("content/posts/unclosed.md:1:", "never closed"),
+    ]
+    for where, what in expected:
+        assert any(e.startswith(where) and what in e for e in errs), (where, what, errs)
+    assert len(errs) == len(expected), "\n".join(errs)
+    # a numeric title is a title, and a single tag may be written without brackets
+    assert "1984" in text_of(result, "en/posts/numeric-title/index.html")
+    assert "en/tags/solo/index.html" in result.files

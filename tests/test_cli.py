@@ -41,3 +41,17 @@ def test_new_writes_dated_skeletons_in_both_forms(tmp_path):
     assert (site / "output/en/posts/learning-alone/index.html").exists()
     assert riji("build", cwd=site).returncode == 0
     assert not (site / "output/en/posts/learning-alone").exists()
+
+
+def test_a_bug_in_riji_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    import generator.build
+    from generator.cli import main
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(generator.build, "build_to", broken)
+    monkeypatch.delenv("RIJI_DEBUG", raising=False)
+    assert main(["build", "--site", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: boom" in err and "RIJI_DEBUG=1" in err and "Traceback" not in err
