@@ -159,6 +159,7 @@ def build(root: Path, options: BuildOptions | None = None,
     if config is None:
         return finish()
     result.config = config
+    config_broken = bool(diag)  # then content is still checked, but nothing is rendered from it
     theme = load_theme(root, config.theme, diag, config.codes)
     say("reading content")
     sources = read_entries(config, diag, options.memo)
@@ -171,6 +172,8 @@ def build(root: Path, options: BuildOptions | None = None,
     site = build_site(config, sources, rendered, diag, now=now, drafts=options.drafts, future=options.future,
                       media=media.audio)
     result.site = site
+    if config_broken:
+        return finish()
 
     say("rendering pages")
     asset_urls, files = theme_assets(theme)

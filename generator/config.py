@@ -126,12 +126,12 @@ HOSTING_KEYS = {"redirects": False, "headers": False}  # Netlify/Cloudflare _red
 
 def per_language(value, codes, diag, path, line, what, required=True) -> dict[str, str]:
     """A text given once for all languages or as {en: ..., zh: ...}."""
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             diag.error(path, line, f"'{what}' is required")
         return {c: "" for c in codes}
-    if isinstance(value, str):
-        return {c: value for c in codes}
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return {c: str(value) for c in codes}
     if isinstance(value, dict):
         out = {}
         for k in value:
@@ -139,7 +139,7 @@ def per_language(value, codes, diag, path, line, what, required=True) -> dict[st
                 diag.error(path, line, f"'{what}' has unknown language '{k}'{did_you_mean(str(k), codes)}")
         for c in codes:
             v = value.get(c)
-            if v is None:
+            if v is None or (isinstance(v, str) and not v.strip()):
                 if required:
                     diag.error(path, line, f"'{what}' has no text for language '{c}'")
                 v = ""
@@ -195,6 +195,8 @@ def _languages(raw, diag, path, located) -> tuple[Language, ...]:
             feed_language=str(item.get("feed_language", known.get("feed_language", code.lower()))),
             og_locale=str(item.get("og_locale", known.get("og_locale", str(babel_locale)))),
         ))
+    if not out:  # every entry was broken (and reported): carry on with the defaults
+        return _languages(None, Diagnostics(), path, located)
     if len({lang.code for lang in out}) != len(out):
         diag.error(path, located.line("languages"), "a language code is listed twice")
     return tuple(out)
@@ -447,8 +449,8 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
         tags[str(tag)] = per_language(names, codes, diag, path, located.line("tags", tag), f"tags.{tag}")
 
     publish = raw.get("publish") or []
-    if isinstance(publish, dict):
-        publish = [dict(v or {}, name=k) for k, v in publish.items()]
+    if isinstance(publish, dict) and all(isinstance(v, dict) or v is None for v in publish.values()):
+        publish = [dict(v or {}, name=k) for k, v in publish.items()]  # {name: {type: ...}} form
     if not isinstance(publish, list):
         diag.error(path, located.line("publish"), "'publish' must be a list of targets")
         publish = []

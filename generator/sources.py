@@ -21,6 +21,7 @@ LANG_KEYS = {"title", "summary", "description", "audio", "chapters", "guid", "im
              "episode_type"}
 MARKER = re.compile(r"^<!--\s*lang:\s*([A-Za-z][A-Za-z-]*)\s*-->[ \t]*$", re.MULTILINE)
 LANG_SUFFIX = re.compile(r"^(?P<stem>.+?)\.(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)$")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in HTML or XML
 IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|^#.*#$|^4913$)")
 
 
@@ -116,6 +117,11 @@ def _read_file(path: Path, config: Config, diag: Diagnostics) -> _File | None:
         return None
     except OSError as exc:
         diag.error(path, None, f"cannot read: {exc.strerror}")
+        return None
+    bad = CONTROL.search(text)
+    if bad:
+        diag.error(path, text.count("\n", 0, bad.start()) + 1,
+                   f"invisible control character U+{ord(bad.group()):04X}; delete it (pages and feeds cannot hold it)")
         return None
     try:
         yaml_text, body, body_line = split_front_matter(text)
