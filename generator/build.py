@@ -170,7 +170,7 @@ def build(root: Path, options: BuildOptions | None = None,
     say("measuring audio")
     media = probe_media(config, sources, diag)
     site = build_site(config, sources, rendered, diag, now=now, drafts=options.drafts, future=options.future,
-                      media=media.audio)
+                      media=media.audio, images=media.images)
     result.site = site
     if config_broken:
         return finish()

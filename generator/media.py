@@ -68,6 +68,7 @@ class Artwork:
 class Media:
     audio: dict[tuple[str, str], Audio] = field(default_factory=dict)  # (entry name, language) -> recording
     cover: Artwork | None = None  # the podcast's cover, when site.yaml has a usable one
+    images: dict[Path, tuple[int, int]] = field(default_factory=dict)  # bundle image -> (width, height)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,29 @@ def probe_media(config: Config, sources: list[SourceEntry], diag: Diagnostics) -
                                                   _episode_art(src, sdoc, code, config, urls, diag))
     if config.podcast is not None and config.podcast.image:
         media.cover = _cover(config, diag)
+    media.images = _image_sizes(sources)
     return media
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+
+
+def _image_sizes(sources: list[SourceEntry]) -> dict[Path, tuple[int, int]]:
+    """Pixel sizes of bundle images, so pages reserve their space and do not jump as they load.
+    Only headers are read; a file Pillow cannot open simply gets no size."""
+    from PIL import Image, UnidentifiedImageError
+
+    sizes = {}
+    for src in sources:
+        for asset in src.assets:
+            if src.bundle is not None and asset.lower().endswith(IMAGE_SUFFIXES):
+                path = (src.bundle / asset).resolve()
+                try:
+                    with Image.open(path) as image:
+                        sizes[path] = image.size
+                except (OSError, UnidentifiedImageError, ValueError):
+                    continue
+    return sizes
 
 
 def _locate(value, key: str, src: SourceEntry, sdoc: SourceDoc, code: str, config: Config, urls: Urls,

@@ -208,7 +208,7 @@ def _summary(meta: dict, html: str) -> str:
 
 def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[str, str], Rendered],
                diag: Diagnostics, *, now: datetime, drafts: bool = False, future: bool = False,
-               media: dict | None = None) -> Site:
+               media: dict | None = None, images: dict | None = None) -> Site:
     """`media` maps (entry name, language) to the recording the media stage measured."""
     urls = Urls(config)
     by_path = _link_targets(sources)
@@ -235,6 +235,8 @@ def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[
             seen_urls[url] = sdoc.path
             r = rendered[(src.name, code)]
             html = _resolve_links(r, sdoc, src, code, by_path, published, urls, diag)
+            if images and src.bundle is not None:
+                html = _size_images(html, sdoc.path.parent, images)
             summary = _summary(sdoc.meta, html)
             description = str(sdoc.meta.get("description") or text.shorten(summary, 160))
             entry.docs[code] = Doc(entry, code, str(sdoc.meta["title"]).strip(), url, html, summary,
@@ -291,6 +293,21 @@ def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by
     if not targets:
         return r.html
     return _PLACEHOLDER.sub(lambda m: targets.get(m.group(1), "#"), r.html)
+
+
+_IMG = re.compile(r'<img src="([^"]+)"(?![^>]*\swidth=)')
+
+
+def _size_images(html: str, base_dir: Path, sizes: dict[Path, tuple[int, int]]) -> str:
+    """Give local images their width and height (CSS keeps them fluid)."""
+    def add(m: re.Match) -> str:
+        src = m.group(1)
+        if urlsplit(src).scheme or src.startswith("/"):
+            return m.group(0)
+        size = sizes.get((base_dir / unquote(urlsplit(src).path)).resolve())
+        return f'{m.group(0)} width="{size[0]}" height="{size[1]}"' if size else m.group(0)
+
+    return _IMG.sub(add, html)
 
 
 def _in_bundle(target: Path, src: SourceEntry) -> bool:

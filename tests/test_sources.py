@@ -124,3 +124,22 @@ def test_links_between_posts_resolve_per_language(tmp_path):
     assert errors(result) == []
     assert 'href="/en/posts/b/#part"' in text_of(result, "en/posts/a/index.html")
     assert 'href="/zh/posts/b/"' in text_of(result, "zh/posts/a/index.html")
+
+
+def test_bundle_images_get_their_size_so_pages_do_not_jump(tmp_path):
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (120, 80), "white").save(png, "PNG")
+    write_site(tmp_path, {
+        "content/posts/walk/index.en.md": "---\ndate: 2025-03-01\ntitle: Walk\n---\n![river](river%20bank.png)"
+                                          " and ![remote](https://example.org/x.png)\n",
+        "content/posts/walk/river bank.png": png.getvalue(),
+    })
+    result = build_fixture(tmp_path)
+    assert errors(result) == []
+    html = text_of(result, "en/posts/walk/index.html")
+    assert '<img src="river%20bank.png" width="120" height="80"' in html
+    assert '<img src="https://example.org/x.png" alt="remote"' in html
