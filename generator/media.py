@@ -6,12 +6,14 @@ site.yaml line. Types come from the files' contents, not their names.
 """
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 import mutagen
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from .config import Config
 from .diagnostics import Diagnostics
@@ -113,13 +115,11 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 def _image_sizes(sources: list[SourceEntry]) -> dict[Path, tuple[int, int]]:
     """Pixel sizes of bundle images, so pages reserve their space and do not jump as they load.
     Only headers are read; a file Pillow cannot open simply gets no size."""
-    from PIL import Image, UnidentifiedImageError
-
     sizes = {}
     for src in sources:
         for asset in src.assets:
             if src.bundle is not None and asset.lower().endswith(IMAGE_SUFFIXES):
-                path = (src.bundle / asset).resolve()
+                path = Path(os.path.normpath(src.bundle / asset))  # as the model looks it up
                 try:
                     with Image.open(path) as image:
                         sizes[path] = image.size

@@ -4,6 +4,7 @@ Language is a parameter of every lookup; nothing here treats `en` or `zh` specia
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -274,12 +275,12 @@ def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by
     for href, line in r.links:
         path = unquote(urlsplit(href).path)
         if not path.endswith(".md"):
-            if not _in_bundle((base_dir / path).resolve(), src):
+            if not _in_bundle(_norm(base_dir / path), src):
                 where = f"in the bundle folder {diag._rel(src.bundle)}/" if src.bundle else \
                     "beside the post (make it a bundle: <name>/index.<lang>.md)"
                 diag.error(sdoc.path, line, f"'{href}' points at nothing; put the file {where}")
             continue
-        target = by_path.get((base_dir / path).resolve())
+        target = by_path.get(_norm(base_dir / path))
         frag = urlsplit(href).fragment
         if target is None:
             diag.error(sdoc.path, line, f"link to '{path}', which is not a post or page")
@@ -304,17 +305,22 @@ def _size_images(html: str, base_dir: Path, sizes: dict[Path, tuple[int, int]]) 
         src = m.group(1)
         if urlsplit(src).scheme or src.startswith("/"):
             return m.group(0)
-        size = sizes.get((base_dir / unquote(urlsplit(src).path)).resolve())
+        size = sizes.get(_norm(base_dir / unquote(urlsplit(src).path)))
         return f'{m.group(0)} width="{size[0]}" height="{size[1]}"' if size else m.group(0)
 
     return _IMG.sub(add, html)
+
+
+def _norm(path: Path) -> Path:
+    """Lexical normal form (no file system access: the model does no I/O); sources are absolute."""
+    return Path(os.path.normpath(path))
 
 
 def _in_bundle(target: Path, src: SourceEntry) -> bool:
     if src.bundle is None:
         return False
     try:
-        return target.relative_to(src.bundle.resolve()).as_posix() in src.assets
+        return target.relative_to(_norm(src.bundle)).as_posix() in src.assets
     except ValueError:
         return False
 
@@ -325,7 +331,7 @@ def _link_targets(sources: list[SourceEntry]) -> dict[Path, SourceEntry]:
     out: dict[Path, SourceEntry] = {}
     for entry in sources:
         for path in entry.paths:
-            path = path.resolve()
+            path = _norm(path)
             out[path] = entry
             stem, _, lang = path.name[:-3].rpartition(".")
             if stem and lang in entry.docs:

@@ -30,10 +30,10 @@ def bundle_files(site: Site) -> Output:
     for entry in site.entries:
         if entry.bundle is None:
             continue
-        narration = {d.audio.path.resolve(): d.lang for d in entry.docs.values() if d.audio is not None}
+        narration = {os.path.normpath(d.audio.path): d.lang for d in entry.docs.values() if d.audio is not None}
         for doc in entry.docs.values():
             for asset in entry.assets:
                 source = entry.bundle / asset
-                if narration.get(source.resolve(), doc.lang) == doc.lang:
+                if narration.get(os.path.normpath(source), doc.lang) == doc.lang:
                     out[doc.url + asset] = source
     return out

@@ -109,8 +109,9 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
                                alternates=alternates if len(alternates) > 1 else [],
                                switcher=switcher, image=extra.pop("image", None), **extra)
 
-    def page_bytes(ctx: Context, template: str, path: str, values: dict) -> bytes | None:
+    def page_bytes(ctx: Context, template: str, path: str, root: bool, make_values) -> bytes | None:
         try:
+            values = {**ctx.values, **make_values(), "root": root}
             return theme.env.get_template(template).render(**values).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             where = (exc.filename or theme.template_path(template), exc.lineno)
@@ -123,10 +124,11 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
             diag.error(where[0], where[1], f"template error while rendering /{path}: {problem[1]}")
         return None
 
-    def emit(ctx: Context, template: str, path: str, _root: bool = False, **values):
+    def emit(ctx: Context, template: str, path: str, make_values, _root: bool = False):
+        """Register a page; its template values are only worked out when it is rendered, so the
+        preview pays for the pages a browser asks for, not for all of them on every save."""
         key = "index.html" if _root else (path + "index.html" if path.endswith("/") or not path else path)
-        merged = {**ctx.values, **values, "root": _root}
-        out[key] = Lazy(partial(page_bytes, ctx, template, path, merged))
+        out[key] = Lazy(partial(page_bytes, ctx, template, path, _root, make_values))
 
     template_errors: dict = {}
     every = {c: None for c in config.codes}
@@ -152,58 +154,76 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
                                         older=url_of(n + 1) if n < total else None))
                 for n, chunk in enumerate(chunks, 1)]
 
-    for code, ctx in contexts.items():
-        listing = site.listing(code)
-        for chunk, pagination in paginate(listing, partial(urls.home, code)):
-            n, url = pagination.number, pagination.url
-            alts = all_langs(urls.home) if n == 1 else {code: url}
-            title = "" if n == 1 else ctx.tr(code, "page_n", n=n, total=pagination.total)
-            page = page_ns(ctx, "home", url, title, "", alts)
-            emit(ctx, "home.html", url, page=page, items=listed(ctx, chunk), pagination=pagination)
-            if n == 1 and code == config.default_language:
-                emit(ctx, "home.html", url, _root=True, page=page, items=listed(ctx, chunk),
-                     pagination=pagination)
+    def home_values(ctx, chunk, pagination):
+        code, n, url = ctx.lang.code, pagination.number, pagination.url
+        alts = all_langs(urls.home) if n == 1 else {code: url}
+        title = "" if n == 1 else ctx.tr(code, "page_n", n=n, total=pagination.total)
+        return dict(page=page_ns(ctx, "home", url, title, "", alts), items=listed(ctx, chunk),
+                    pagination=pagination)
 
-        for entry in site.posts + site.pages:
-            doc = entry.docs.get(code)
-            if doc is None:
-                continue
-            alts = {c: d.url for c, d in entry.docs.items()}
-            image = _absolute_image(doc, urls)
-            page = page_ns(ctx, entry.kind, doc.url, doc.title, doc.description, alts, image=image, doc=doc)
-            if entry.kind == "post":
-                older, newer = site.neighbours(doc)
-                tags = [site.tags[t] for t in entry.tags if t in site.tags]
-                emit(ctx, "post.html", doc.url, page=page, doc=doc, older=older, newer=newer, tags=tags)
-            else:
-                emit(ctx, "page.html", doc.url, page=page, doc=doc)
+    def doc_values(ctx, entry, doc):
+        alts = {c: d.url for c, d in entry.docs.items()}
+        page = page_ns(ctx, entry.kind, doc.url, doc.title, doc.description, alts,
+                       image=_absolute_image(doc, urls), doc=doc)
+        if entry.kind != "post":
+            return dict(page=page, doc=doc)
+        older, newer = site.neighbours(doc)
+        return dict(page=page, doc=doc, older=older, newer=newer,
+                    tags=[site.tags[t] for t in entry.tags if t in site.tags])
 
-        tag_counts = site.tags_in(code)
-        page = page_ns(ctx, "tags", urls.tags(code), ctx.tr(code, "tags"), "", all_langs(urls.tags))
-        emit(ctx, "tags.html", urls.tags(code), page=page, tag_counts=tag_counts)
-        for tag, _count in tag_counts:
-            tagged = site.posts_tagged(tag.key)
-            title = ctx.tr(code, "tag_title", name=tag.name(code))
-            tag_feeds = feeds_for(code, tag) if config.feeds.get("tag_feeds") else []
-            for chunk, pagination in paginate(site.listing(code, tagged), partial(urls.tag, code, tag)):
-                n, url = pagination.number, pagination.url
-                alts = {c: urls.tag(c, tag) for c in config.codes if site.listing(c, tagged)} if n == 1 else {}
-                page = page_ns(ctx, "tag", url, title if n == 1 else
-                               f"{title} · {ctx.tr(code, 'page_n', n=n, total=pagination.total)}", "", alts)
-                emit(ctx, "tag.html", url, page=page, tag=tag, items=listed(ctx, chunk),
-                     pagination=pagination, tag_feeds=tag_feeds)
+    def tag_values(ctx, tag, tagged, chunk, pagination, tag_feeds):
+        code, n = ctx.lang.code, pagination.number
+        title = ctx.tr(code, "tag_title", name=tag.name(code))
+        if n > 1:
+            title = f"{title} · {ctx.tr(code, 'page_n', n=n, total=pagination.total)}"
+        alts = {c: urls.tag(c, tag) for c in config.codes if site.listing(c, tagged)} if n == 1 else {}
+        return dict(page=page_ns(ctx, "tag", pagination.url, title, "", alts), tag=tag,
+                    items=listed(ctx, chunk), pagination=pagination, tag_feeds=tag_feeds)
 
+    def archive_values(ctx, listing):
         years: dict[int, list] = defaultdict(list)
         for item in listed(ctx, listing):
             years[item.doc.date.astimezone(config.tz).year].append(item)
-        page = page_ns(ctx, "archive", urls.archive(code), ctx.tr(code, "archive_title"), "",
+        page = page_ns(ctx, "archive", urls.archive(ctx.lang.code), ctx.tr(ctx.lang.code, "archive_title"), "",
                        all_langs(urls.archive))
-        emit(ctx, "archive.html", urls.archive(code), page=page, years=sorted(years.items(), reverse=True))
+        return dict(page=page, years=sorted(years.items(), reverse=True))
 
-    ctx = contexts[config.default_language]
-    page = page_ns(ctx, "404", "404.html", ctx.tr(config.default_language, "not_found_title"), "", {})
-    page.alternates = []
-    emit(ctx, "404.html", "404.html", page=page)
+    def tags_values(ctx, tag_counts):
+        code = ctx.lang.code
+        return dict(page=page_ns(ctx, "tags", urls.tags(code), ctx.tr(code, "tags"), "", all_langs(urls.tags)),
+                    tag_counts=tag_counts)
+
+    def not_found_values(ctx):
+        page = page_ns(ctx, "404", "404.html", ctx.tr(ctx.lang.code, "not_found_title"), "", {})
+        page.alternates = []
+        return dict(page=page)
+
+    for code, ctx in contexts.items():
+        listing = site.listing(code)
+        for chunk, pagination in paginate(listing, partial(urls.home, code)):
+            make = partial(home_values, ctx, chunk, pagination)
+            emit(ctx, "home.html", pagination.url, make)
+            if pagination.number == 1 and code == config.default_language:
+                emit(ctx, "home.html", pagination.url, make, _root=True)
+
+        for entry in site.posts + site.pages:
+            doc = entry.docs.get(code)
+            if doc is not None:
+                emit(ctx, f"{entry.kind}.html", doc.url, partial(doc_values, ctx, entry, doc))
+
+        tag_counts = site.tags_in(code)
+        emit(ctx, "tags.html", urls.tags(code), partial(tags_values, ctx, tag_counts))
+        for tag, _count in tag_counts:
+            tagged = site.posts_tagged(tag.key)
+            tag_feeds = feeds_for(code, tag) if config.feeds.get("tag_feeds") else []
+            for chunk, pagination in paginate(site.listing(code, tagged), partial(urls.tag, code, tag)):
+                emit(ctx, "tag.html", pagination.url, partial(tag_values, ctx, tag, tagged, chunk, pagination,
+                                                               tag_feeds))
+
+        emit(ctx, "archive.html", urls.archive(code), partial(archive_values, ctx, listing))
+
+    emit(contexts[config.default_language], "404.html", "404.html",
+         partial(not_found_values, contexts[config.default_language]))
     return out
 
 
