@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -16,6 +15,7 @@ from . import markdown
 from .config import Config, load_config
 from .media import probe_media
 from .diagnostics import Diagnostic, Diagnostics
+from .memo import BuildMemo, load_memo, save_memo
 from .model import Site, build_site, markdown_jobs
 from .render import Output, materialize
 from .render.assets import theme_assets
@@ -42,8 +42,7 @@ class BuildOptions:
     cache: bool = True
     workers: int | None = None
     lazy: bool = False  # leave pages as render.Lazy for the preview to render on request
-    memo: object | None = None  # the preview's memory between builds (serve.memo.BuildMemo): unchanged
-    #                             entries are not re-read and Markdown stays in memory
+    memo: BuildMemo | None = None  # the preview's memory between builds; None: .riji-cache/ (if cache)
 
 
 @dataclass
@@ -91,19 +90,11 @@ def markdown_settings(config: Config, strings: dict) -> dict[str, dict]:
             for lang in config.languages}
 
 
-def render_markdown(config: Config, jobs, use_cache: bool, workers: int | None, memo=None,
+def render_markdown(config: Config, jobs, workers: int | None, memo: BuildMemo | None = None,
                     settings: dict | None = None) -> dict:
-    """Render every document's Markdown, reusing the content-hash cache and both cores."""
+    """Render every document's Markdown on both cores, reusing what `memo` remembers by content hash."""
     settings = settings or markdown_settings(config, {})
-    cache_path = config.root / CACHE_DIR / "markdown.pickle"
-    remembered = memo is not None and bool(memo.markdown)  # then the disk cache was read already
-    cache: dict = memo.markdown if remembered else {}
-    if use_cache and not remembered:
-        try:
-            with open(cache_path, "rb") as fh:
-                cache = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            cache = {}
+    cache: dict = memo.markdown if memo is not None else {}
     keys = [_cache_key(text, off, settings[code]) for _, text, code, off in jobs]
     missing = [(k, (text, off, settings[code])) for k, (_, text, code, off) in zip(keys, jobs)
                if k not in cache]
@@ -126,16 +117,8 @@ def render_markdown(config: Config, jobs, use_cache: bool, workers: int | None, 
         used[key] = r
         out[ident] = r
     if memo is not None:
+        memo.markdown_changed = bool(fresh) or len(used) != len(cache)
         memo.markdown = used
-    if use_cache and not remembered and (fresh or len(used) != len(cache)):
-        try:
-            cache_path.parent.mkdir(exist_ok=True)
-            tmp = cache_path.with_suffix(".tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump(used, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache_path)
-        except OSError:
-            pass  # a read-only site still builds, just without the cache
     return out
 
 
@@ -162,10 +145,16 @@ def build(root: Path, options: BuildOptions | None = None,
     config_broken = bool(diag)  # then content is still checked, but nothing is rendered from it
     theme = load_theme(root, config.theme, diag, config.codes)
     say("reading content")
-    sources = read_entries(config, diag, options.memo)
+    memo, memo_file = options.memo, None
+    if memo is None and options.cache:  # the preview brings its own memo; `riji build` keeps one on disk
+        memo_file = root / CACHE_DIR / "memo.pickle"
+        memo = load_memo(memo_file)
+    sources = read_entries(config, diag, memo)
     say(f"rendering Markdown of {len(sources)} documents")
-    rendered = render_markdown(config, markdown_jobs(sources), options.cache, options.workers,
-                               options.memo, markdown_settings(config, theme.strings))
+    rendered = render_markdown(config, markdown_jobs(sources), options.workers, memo,
+                               markdown_settings(config, theme.strings))
+    if memo_file is not None:
+        save_memo(memo_file, memo)
     now = options.now or datetime.now(timezone.utc)
     say("measuring audio")
     media = probe_media(config, sources, diag)

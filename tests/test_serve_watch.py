@@ -244,7 +244,7 @@ def test_relevant_paths(tmp_path):
     root = str(tmp_path)
     yes = ["site.yaml", "content/posts/a.md", "content/posts/b/index.zh.md", "themes/mine/templates/post.html",
            "static/style.css", "content"]
-    no = ["output/index.html", ".riji-cache/markdown.pickle", "README.md", "content/posts/.a.md.swp",
+    no = ["output/index.html", ".riji-cache/memo.pickle", "README.md", "content/posts/.a.md.swp",
           "content/posts/a.md~", "content/posts/4913", "content/posts/.#a.md", "content/posts/#a.md#",
           "content/posts/a.md.swx", "content/posts/.goutputstream-X1", "content/posts/a.md___jb_tmp___",
           "content/posts/a.md.swo", "static/.DS_Store", "../elsewhere/site.yaml"]
@@ -364,7 +364,7 @@ def test_an_edited_template_is_used_at_once(tmp_path):
 
 def test_remembered_entries_keep_their_errors(tmp_path):
     """An unchanged broken post is not re-read on the next save, but its error is still reported."""
-    from generator.serve.memo import BuildMemo
+    from generator.memo import BuildMemo
     from generator.serve.preview import Preview
 
     root = write_site(tmp_path / "site", {"content/posts/first-light.md": POST,

@@ -47,6 +47,19 @@ class Context:
             "extra_body": "",
             "root": False,
         }
+        # The same on every page of a language: worked out once here, not by template calls on each
+        # page (templates may still use t(), url() and asset() for anything else).
+        strings = {**theme.strings.get(config.default_language, {}), **theme.strings.get(lang.code, {})}
+        self.values["ui"] = SimpleNamespace(**strings)
+        self.values["nav"] = SimpleNamespace(
+            home=urls.path(urls.home(lang.code)), archive=urls.path(urls.archive(lang.code)),
+            tags=urls.path(urls.tags(lang.code)),
+            menu=[SimpleNamespace(title=item.title, href=self.menu_url(item.url))
+                  for item in config.menu.get(lang.code, [])],
+            style=urls.path(asset_urls["style.css"]), script=urls.path(asset_urls["riji.js"]),
+            icon=urls.path("favicon.svg") if "favicon.svg" in static_names else urls.path(asset_urls["favicon.svg"]),
+            feeds=[SimpleNamespace(href=urls.path(f.url), absolute=urls.absolute(f.url), type=f.type,
+                                   title=f.title, label=f.label) for f in feeds])
 
     def tr(self, code: str, key: str, **kw) -> str:
         strings = self.theme.strings
@@ -100,11 +113,15 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
         if len(alternates) > 1:
             default = alternates_by.get(config.default_language) or url
             alternates.append(SimpleNamespace(lang=None, hreflang="x-default", url=default))
-        switcher = [SimpleNamespace(lang=other, current=other.code == lang.code,
-                                    url=alternates_by.get(other.code), home=urls.home(other.code),
-                                    name_here=language_name(other.code, ctx.locale, other.name))
-                    for other in config.languages]
-        return SimpleNamespace(kind=kind, url=url, canonical=url, title=title,
+        switcher = []
+        for other in config.languages:
+            there = alternates_by.get(other.code)
+            name_here = language_name(other.code, ctx.locale, other.name)
+            switcher.append(SimpleNamespace(
+                lang=other, current=other.code == lang.code, url=there, home=urls.home(other.code),
+                name_here=name_here, href=urls.path(there or urls.home(other.code)),
+                label=ctx.tr(lang.code, "read_in" if there else "no_translation", language=name_here)))
+        return SimpleNamespace(kind=kind, url=url, href=urls.path(url), canonical=url, title=title,
                                description=description or config.description[lang.code],
                                alternates=alternates if len(alternates) > 1 else [],
                                switcher=switcher, image=extra.pop("image", None), **extra)
@@ -141,8 +158,12 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
         for item in items:
             lang = config.language(item.doc.lang)
             badge = ctx.tr(lang.code, "only_in", language=lang.name) if item.other_language else ""
-            out_items.append(SimpleNamespace(doc=item.doc, other_language=item.other_language,
-                                             lang=lang, badge=badge))
+            doc = item.doc
+            out_items.append(SimpleNamespace(
+                doc=doc, other_language=item.other_language, lang=lang, badge=badge, href=urls.path(doc.url),
+                date_text=ctx.format_date(doc.date, lang.code),
+                minutes_text=ctx.tr(lang.code, "minutes_read", n=doc.reading_minutes),
+                listen_text=ctx.tr(lang.code, "listen") if doc.audio else ""))
         return out_items
 
     def paginate(listing: list[Listed], url_of) -> list[tuple[list[Listed], SimpleNamespace]]:

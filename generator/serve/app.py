@@ -8,7 +8,8 @@ import webbrowser
 from pathlib import Path
 
 from . import DEFAULT_PORT, PORT_TRIES
-from .memo import BuildMemo
+from ..build import CACHE_DIR
+from ..memo import load_memo
 from .preview import Preview, Rebuilt, present
 from .server import PreviewServer, bind
 from .watcher import Watcher
@@ -49,7 +50,8 @@ class Session:
                  now=None, tries: int = 1):
         self.root = root.resolve()
         self.out = out
-        self.preview = Preview(self.root, drafts=drafts, future=future, memo=BuildMemo(), now=now)
+        memo = load_memo(self.root / CACHE_DIR / "memo.pickle")  # what the last `riji build` rendered
+        self.preview = Preview(self.root, drafts=drafts, future=future, memo=memo, now=now)
         self.server: PreviewServer = bind(self.preview, host, DEFAULT_PORT if port is None else port, tries)
         self.rebuilds = 0
         self.thread: threading.Thread | None = None

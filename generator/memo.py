@@ -7,10 +7,11 @@ the diagnostics it had; rendered Markdown stays in memory instead of a pickle on
 from __future__ import annotations
 
 import os
+import pickle
 import threading
 from pathlib import Path
 
-from ..diagnostics import Diagnostics
+from .diagnostics import Diagnostics
 
 
 def _signature(path: Path) -> tuple:
@@ -38,6 +39,21 @@ class BuildMemo:
         self.markdown: dict = {}  # content hash -> markdown.Rendered, as in .riji-cache/
         self.lock = threading.Lock()
         self.hits = self.misses = 0
+        self.seen: set[str] = set()  # entries read by the current build: the rest are forgotten on save
+        self.markdown_changed = False
+
+    def __getstate__(self) -> dict:
+        return {"entries": {k: v for k, v in self.entries.items() if k[1] in self.seen},
+                "markdown": self.markdown}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+        self.entries, self.markdown = state["entries"], state["markdown"]
+
+    @property
+    def changed(self) -> bool:
+        """Whether saving would store anything new (a read, a forgotten entry, other Markdown)."""
+        return bool(self.misses or self.markdown_changed or len(self.seen) != len(self.entries))
 
     def read_entry(self, read, kind, ident, name, paths, bundle, config, diag: Diagnostics):
         """`read(kind, ident, name, paths, bundle, config, diag)`, or its remembered answer."""
@@ -45,6 +61,7 @@ class BuildMemo:
         settings = (_signature(Path(config.root) / "site.yaml"), tuple(config.codes), config.timezone)
         key = (kind, ident, settings, tuple(_signature(p) for p in paths), _bundle_signature(bundle))
         with self.lock:
+            self.seen.add(ident)
             known = self.entries.get(("entry", ident))
         if known is not None and known[0] == key:
             self.hits += 1
@@ -58,3 +75,41 @@ class BuildMemo:
                 self.entries[("entry", ident)] = (key, entry, problems)
         diag.items.extend(problems)
         return entry
+
+
+def _format() -> str:
+    """Changes whenever riji's code that makes the remembered objects changes, so an upgrade
+    (or a developer's edit) never reuses objects of an older shape."""
+    import hashlib
+
+    from . import __version__
+
+    digest = hashlib.blake2b(digest_size=8)
+    for name in ("memo.py", "sources.py", "markdown.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return f"{__version__}-{digest.hexdigest()}"
+
+
+def load_memo(path: Path) -> BuildMemo:
+    """The memo saved by the last build, or an empty one if it is missing, stale or unreadable."""
+    try:
+        with open(path, "rb") as fh:
+            version, memo = pickle.load(fh)
+        if version == _format() and isinstance(memo, BuildMemo):
+            return memo
+    except Exception:  # noqa: BLE001 - any damage to a cache file just means starting afresh
+        pass
+    return BuildMemo()
+
+
+def save_memo(path: Path, memo: BuildMemo) -> None:
+    if not memo.changed and path.exists():
+        return
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((_format(), memo), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only site still builds, just without the cache
