@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timezone
-from functools import partial
+from functools import lru_cache, partial
 from types import SimpleNamespace
 from urllib.parse import urljoin, urlsplit
 
@@ -82,6 +82,7 @@ def atom_id(guid: str) -> str:
         return uuid.uuid5(uuid.NAMESPACE_URL, guid).urn
 
 
+@lru_cache(maxsize=4096)  # a post sits in its language's feeds and each of its tags', in RSS and Atom
 def absolute_html(html: str, base: str) -> str:
     """The post's HTML with every link and image made absolute: readers resolve relative URLs
     against the feed's address, where they point at nothing."""
