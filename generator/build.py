@@ -166,20 +166,27 @@ def build(root: Path, options: BuildOptions | None = None,
 
     say("rendering pages")
     asset_urls, files = theme_assets(theme)
-    statics = static_files(root)
-    files.update(render_feeds(site, diag))
-    files.update(render_podcast(site, diag))
-    files.update(render_sitemap(site))
-    files.update(render_hosting(site, asset_urls))
-    files.update(render_html(site, theme, diag, asset_urls=asset_urls, static_names=set(statics),
-                             feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),
-                             extra_body=options.extra_body))
-    files.update(bundle_files(site))
-    for name, path in statics.items():
-        if name in files:
-            diag.error(path, None, f"static/{name} would overwrite the generated /{name}; rename it")
-        else:
-            files[name] = path
+    statics = static_files(root, diag)
+
+    def add(part: Output) -> None:
+        """Every output path is made once: a copied file never silently replaces a page."""
+        for name, value in part.items():
+            if name not in files:
+                files[name] = value
+            elif isinstance(value, Path):
+                diag.error(value, None, f"would overwrite the generated /{name}; rename the file")
+            else:
+                diag.error(root / "site.yaml", None, f"two pages would both be written to /{name}")
+
+    add(render_feeds(site, diag))
+    add(render_podcast(site, diag))
+    add(render_sitemap(site))
+    add(render_hosting(site, asset_urls))
+    add(render_html(site, theme, diag, asset_urls=asset_urls, static_names=set(statics),
+                    feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),
+                    extra_body=options.extra_body))
+    add(bundle_files(site))
+    add(statics)
     if not options.lazy:
         say(f"rendering {len(files)} pages")
         files = materialize(files, diag.items, options.workers or os.cpu_count() or 1)

@@ -1,6 +1,7 @@
 """site.yaml: one validated, immutable description of the site; every language setting lives here."""
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -114,6 +115,7 @@ TOP_KEYS = {
     "posts_per_page", "timezone", "missing_translation", "menu", "tags", "feeds", "podcast",
     "publish", "check", "copyright", "hosting",
 }
+PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")  # each language has a folder
 LANGUAGE_KEYS = {"code", "name", "locale", "prefix", "hreflang", "feed_language", "og_locale"}
 FEED_KEYS = {"full_content": True, "items": 20, "tag_feeds": True}
 PODCAST_KEYS = {"title", "description", "author", "owner", "image", "category", "subcategory", "explicit",
@@ -182,7 +184,12 @@ def _languages(raw, diag, path, located) -> tuple[Language, ...]:
         except (UnknownLocaleError, ValueError):
             diag.error(path, located.line("languages"), f"unknown locale '{locale}' for language '{code}'")
             babel_locale = Locale.parse("en")
-        prefix = str(item.get("prefix", code)).strip("/")
+        prefix = str(item.get("prefix", code.lower())).strip("/")
+        if not PREFIX.match(prefix):
+            diag.error(path, located.line("languages"),
+                       f"prefix '{prefix}' of language '{code}' must be a folder name such as '{code}': "
+                       f"lowercase letters, digits and dashes")
+            prefix = re.sub(r"[^a-z0-9-]+", "-", code.lower()).strip("-") or "lang"
         if prefix in seen_prefix:
             diag.error(path, located.line("languages"), f"two languages share the URL prefix '{prefix}'")
         seen_prefix.add(prefix)
@@ -214,9 +221,17 @@ def _menu(raw, codes, diag, path, located) -> dict[str, list[MenuItem]]:
             diag.error(path, located.line("menu", code),
                        f"menu for unknown language '{code}'{did_you_mean(str(code), codes)}")
             continue
+        if items is not None and not isinstance(items, list):
+            diag.error(path, located.line("menu", code), f"'menu.{code}' must be a list of {{title, url}}")
+            continue
         for item in items or []:
             if not isinstance(item, dict) or "title" not in item or "url" not in item:
                 diag.error(path, located.line("menu", code), "each menu item needs 'title' and 'url'")
+                continue
+            try:
+                urlsplit(str(item["url"]))
+            except ValueError:
+                diag.error(path, located.line("menu", code), f"menu URL '{item['url']}' is not a valid URL")
                 continue
             menu[code].append(MenuItem(str(item["title"]), str(item["url"])))
     return menu
@@ -377,6 +392,17 @@ def _podcast(raw, codes, title, description, author, diag, path, located) -> Pod
     )
 
 
+def _good_base_url(value) -> bool:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        return False
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return False
+    return bool(parts.hostname) and not parts.query and not parts.fragment and " " not in value
+
+
 def load_config(root: Path, diag: Diagnostics) -> Config | None:
     """Read and check `root/site.yaml`; report every problem, return None only if unusable."""
     path = root / "site.yaml"
@@ -408,8 +434,10 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
         default = codes[0]
 
     base_url = raw.get("base_url")
-    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-        diag.error(path, located.line("base_url"), "'base_url' must be an absolute http(s) URL")
+    if not _good_base_url(base_url):
+        diag.error(path, located.line("base_url"),
+                   "'base_url' must be an absolute http(s) URL such as https://example.org/ or "
+                   "https://me.github.io/diary/, without query or fragment")
         base_url = "http://localhost/"
     if not base_url.endswith("/"):
         base_url += "/"

@@ -7,10 +7,11 @@ site.yaml line. Types come from the files' contents, not their names.
 from __future__ import annotations
 
 import os
+import re
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import mutagen
 from PIL import Image, UnidentifiedImageError
@@ -103,12 +104,18 @@ def probe_media(config: Config, sources: list[SourceEntry], diag: Diagnostics) -
             _check_name(path, probe, sdoc, line, diag)
             media.audio[(src.name, code)] = Audio(url, path, probe.mime, probe.length, probe.duration,
                                                   _episode_art(src, sdoc, code, config, urls, diag))
+    for src in sources:  # an Open Graph image must exist too (a web address is taken as given)
+        for code, sdoc in src.docs.items():
+            image = sdoc.meta.get("image")
+            if image is not None and not (isinstance(image, str) and _SCHEME.match(image.strip())):
+                _locate(image, "image", src, sdoc, code, config, urls, diag)
     if config.podcast is not None and config.podcast.image:
         media.cover = _cover(config, diag)
     media.images = _image_sizes(sources)
     return media
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 
 
@@ -136,7 +143,7 @@ def _locate(value, key: str, src: SourceEntry, sdoc: SourceDoc, code: str, confi
         diag.error(sdoc.path, line, f"'{key}' must name a file: one in the post's folder, or /path in static/")
         return None
     value = value.strip()
-    if urlsplit(value).scheme or value.startswith("//"):
+    if _SCHEME.match(value) or value.startswith("//"):
         diag.error(sdoc.path, line, f"'{key}: {value}' is a web address; put the file in the post's folder or "
                                     f"in static/ so its size and duration can be read")
         return None
@@ -231,7 +238,7 @@ def _episode_art(src: SourceEntry, sdoc: SourceDoc, code: str, config: Config, u
                  diag: Diagnostics) -> str | None:
     """The post's `image:` doubles as episode artwork when podcast apps would accept it; else a warning."""
     value = sdoc.meta.get("image")
-    if not value or not isinstance(value, str) or urlsplit(value).scheme or config.podcast is None:
+    if not value or not isinstance(value, str) or _SCHEME.match(value) or config.podcast is None:
         return None
     found = _locate(value, "image", src, sdoc, code, config, urls, Diagnostics())  # the page reports it
     if found is None:

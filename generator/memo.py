@@ -41,10 +41,20 @@ class BuildMemo:
         self.hits = self.misses = 0
         self.seen: set[str] = set()  # entries read by the current build: the rest are forgotten on save
         self.markdown_changed = False
+        self.forgot = 0
+
+    def begin(self) -> None:
+        """A new build: count afresh, and learn which entries still exist."""
+        self.seen, self.hits, self.misses, self.forgot = set(), 0, 0, 0
+
+    def forget_unseen(self) -> None:
+        """Drop deleted and renamed entries, so a long preview session does not grow without end."""
+        keep = {k: v for k, v in self.entries.items() if k[1] in self.seen}
+        self.forgot += len(self.entries) - len(keep)
+        self.entries = keep
 
     def __getstate__(self) -> dict:
-        return {"entries": {k: v for k, v in self.entries.items() if k[1] in self.seen},
-                "markdown": self.markdown}
+        return {"entries": self.entries, "markdown": self.markdown}
 
     def __setstate__(self, state: dict) -> None:
         self.__init__()
@@ -53,7 +63,7 @@ class BuildMemo:
     @property
     def changed(self) -> bool:
         """Whether saving would store anything new (a read, a forgotten entry, other Markdown)."""
-        return bool(self.misses or self.markdown_changed or len(self.seen) != len(self.entries))
+        return bool(self.misses or self.markdown_changed or self.forgot)
 
     def read_entry(self, read, kind, ident, name, paths, bundle, config, diag: Diagnostics):
         """`read(kind, ident, name, paths, bundle, config, diag)`, or its remembered answer."""

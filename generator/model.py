@@ -303,9 +303,13 @@ def _size_images(html: str, base_dir: Path, sizes: dict[Path, tuple[int, int]]) 
     """Give local images their width and height (CSS keeps them fluid)."""
     def add(m: re.Match) -> str:
         src = m.group(1)
-        if urlsplit(src).scheme or src.startswith("/"):
+        try:
+            parts = urlsplit(src)
+        except ValueError:  # a malformed URL in raw HTML: leave it as written
             return m.group(0)
-        size = sizes.get(_norm(base_dir / unquote(urlsplit(src).path)))
+        if parts.scheme or src.startswith("/"):
+            return m.group(0)
+        size = sizes.get(_norm(base_dir / unquote(parts.path)))
         return f'{m.group(0)} width="{size[0]}" height="{size[1]}"' if size else m.group(0)
 
     return _IMG.sub(add, html)

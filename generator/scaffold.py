@@ -73,7 +73,7 @@ def init_site(target: Path) -> int:
     _write(target / "content" / "posts" / "hello.md", HELLO.format(date=today))
     _write(target / "content" / "pages" / "about.md", ABOUT)
     (target / "static").mkdir(exist_ok=True)
-    _write(target / ".gitignore", "/output/\n/.riji-cache/\n")
+    _write(target / ".gitignore", "/output/\n/.riji-cache/\n/.output.riji-*\n")
     print(f"created a site in {target}; now: cd {target} && riji build")
     return 0
 

@@ -277,16 +277,28 @@ def _discover(folder: Path) -> list[tuple[str, list[Path], Path | None]]:
     return [(name, paths, bundle) for name, (paths, bundle) in sorted(groups.items())]
 
 
-def _bundle_assets(bundle: Path) -> tuple[str, ...]:
+def list_files(folder: Path, root: Path, diag: Diagnostics) -> list[tuple[str, Path]]:
+    """(relative name, path) of the files below `folder`, sorted, editor litter skipped. A symlink
+    that leads out of the site is left out with a warning: it would publish a file from elsewhere."""
+    inside = os.path.realpath(root)
     out = []
-    for dirpath, dirnames, filenames in os.walk(bundle):
+    for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not IGNORED.search(d))
         for name in sorted(filenames):
-            if IGNORED.search(name) or (name.startswith("index.") and name.endswith(".md")
-                                        and Path(dirpath) == bundle):
+            if IGNORED.search(name):
                 continue
-            out.append((Path(dirpath) / name).relative_to(bundle).as_posix())
-    return tuple(out)
+            path = Path(dirpath) / name
+            if os.path.islink(path) and os.path.commonpath([inside, os.path.realpath(path)]) != inside:
+                diag.warning(path, None, "is a link to a file outside the site, so it is left out "
+                                         "(it would publish a file from elsewhere); copy the file in instead")
+                continue
+            out.append((path.relative_to(folder).as_posix(), path))
+    return out
+
+
+def _bundle_assets(bundle: Path, root: Path, diag: Diagnostics) -> tuple[str, ...]:
+    return tuple(rel for rel, _path in list_files(bundle, root, diag)
+                 if not (rel.startswith("index.") and rel.endswith(".md") and "/" not in rel))
 
 
 def read_entries(config: Config, diag: Diagnostics, memo=None) -> list[SourceEntry]:
@@ -296,12 +308,16 @@ def read_entries(config: Config, diag: Diagnostics, memo=None) -> list[SourceEnt
         diag.error(content, None, "no content/ folder")
         return []
     entries = []
+    if memo is not None:
+        memo.begin()
     for kind, folder in (("post", "posts"), ("page", "pages")):
         for name, paths, bundle in _discover(content / folder):
             args = (kind, f"{folder}/{name}", name, paths, bundle, config, diag)
             entry = _read_entry(*args) if memo is None else memo.read_entry(_read_entry, *args)
             if entry is not None:
                 entries.append(entry)
+    if memo is not None:
+        memo.forget_unseen()
     return entries
 
 
@@ -398,7 +414,7 @@ def _read_entry(kind, ident, name, paths, bundle, config: Config, diag) -> Sourc
         return None  # already reported; a post without a date cannot be placed in any list
     return SourceEntry(
         kind=kind, name=ident, paths=[f.path for f in files], bundle=bundle,
-        assets=_bundle_assets(bundle) if bundle else (),
+        assets=_bundle_assets(bundle, config.root, diag) if bundle else (),
         slug=slug, date=date_value, updated=updated,
         tags=tuple(str(t) for t in tags), draft=draft, extra=extra, docs=docs, lines=shared_from,
     )

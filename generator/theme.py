@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import yaml
 
 from .diagnostics import Diagnostics
+from .sources import IGNORED
+from .yamlfile import YamlError, load
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -81,23 +82,43 @@ def load_theme(root: Path, name: str, diag: Diagnostics, codes: list[str] | None
     for d in reversed(dirs):  # default first, site theme strings win
         path = d / "i18n.yaml"
         if path.is_file():
-            try:
-                data = yaml.safe_load(path.read_text("utf-8")) or {}
-            except yaml.YAMLError as exc:
-                diag.error(path, getattr(getattr(exc, "problem_mark", None), "line", -1) + 1,
-                           f"invalid YAML: {exc}")
-                continue
-            for lang, table in data.items():
-                strings.setdefault(lang, {}).update({str(k): str(v) for k, v in (table or {}).items()})
+            for lang, table in _read_strings(path, diag).items():
+                strings.setdefault(lang, {}).update(table)
     _missing_strings(strings, codes or [], dirs, diag)
     assets: dict[str, Path] = {}
     for d in reversed(dirs):
         static = d / "static"
         if static.is_dir():
             for p in sorted(static.rglob("*")):
-                if p.is_file():
+                if p.is_file() and not any(IGNORED.search(part) for part in p.relative_to(static).parts):
                     assets[p.relative_to(static).as_posix()] = p
     return Theme(dirs, strings, env, assets)
+
+
+def _read_strings(path: Path, diag: Diagnostics) -> dict[str, dict[str, str]]:
+    """A theme's `i18n.yaml`: {language: {key: text}}; anything else is reported at its line."""
+    try:
+        located = load(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        diag.error(path, None, f"not UTF-8 text ({exc.reason}); save the file as UTF-8")
+        return {}
+    except YamlError as exc:
+        diag.error(path, exc.line, exc.message)
+        return {}
+    if located.data is None:
+        return {}
+    if not isinstance(located.data, dict):
+        diag.error(path, 1, "i18n.yaml must map each language to its {key: text} strings")
+        return {}
+    out = {}
+    for lang, table in located.data.items():
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            diag.error(path, located.line(lang), f"'{lang}:' must be a mapping of key: text")
+            continue
+        out[str(lang)] = {str(k): str(v) for k, v in table.items()}
+    return out
 
 
 def _missing_strings(strings: dict, codes: list[str], dirs: list[Path], diag: Diagnostics) -> None:

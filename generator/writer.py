@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from .parallel import fork_map
@@ -15,14 +16,36 @@ class UnsafeOutput(Exception):
     pass
 
 
+def unsafe_folder(dest: Path, root: Path, markers=("site.yaml", "content")) -> str | None:
+    """Why replacing everything in `dest` would harm the site or the user, or None if it is safe.
+    Shared by the build's output folder and the publish targets."""
+    dest, root = dest.resolve(), root.resolve()
+    if dest == root or dest in root.parents:
+        return "it contains the site folder itself"
+    if dest == Path(dest.anchor) or dest == Path.home().resolve():
+        return "give the site a folder of its own"
+    for source in ("content", "static", "themes"):
+        folder = root / source
+        if dest == folder or folder in dest.parents:
+            return f"it is inside the site's {source}/ folder"
+    for marker in markers:
+        if (dest / marker).exists():
+            return f"it holds {marker}, so it is not a folder riji made, and its contents would be lost"
+    return None
+
+
 def check_output_dir(out_dir: Path, site_root: Path) -> None:
-    out, root = out_dir.resolve(), site_root.resolve()
-    if out == root or out in root.parents or out == Path(out.anchor) or out == Path.home().resolve():
-        raise UnsafeOutput(f"refusing to build into {out_dir}: it contains the site itself")
-    for marker in ("site.yaml", "content"):
-        if (out / marker).exists():
-            raise UnsafeOutput(f"refusing to build into {out_dir}: it holds {marker}, so it looks like a "
-                               f"site, not a build; choose another --output")
+    # a build replaces the whole folder, so a git checkout (e.g. of gh-pages) is refused too
+    reason = unsafe_folder(out_dir, site_root, ("site.yaml", "content", ".git"))
+    if reason:
+        raise UnsafeOutput(f"refusing to build into {out_dir}: {reason}; choose another --output")
+
+
+def _inside(target: Path, rel: str) -> Path:
+    """`target/rel`, refusing any path a renderer might produce that would leave `target`."""
+    if os.path.isabs(rel) or os.path.normpath(rel).startswith(".."):
+        raise UnsafeOutput(f"refusing to write {rel!r}: it is outside the output folder")
+    return target / rel
 
 
 def _write_chunk(shared, keys: list[str]) -> list:
@@ -36,7 +59,7 @@ def _write_chunk(shared, keys: list[str]) -> list:
             value = value()
             if value is None:
                 continue  # its template error is in `problems`
-        dest = target / rel
+        dest = _inside(target, rel)
         if dest.parent not in made:
             dest.parent.mkdir(parents=True, exist_ok=True)
             made.add(dest.parent)
@@ -65,34 +88,53 @@ def write_output(files: Output, out_dir: Path, site_root: Path, problems: list |
     to `problems` (then nothing changes). With `background_cleanup` the previous build is deleted
     by a detached `rm` so the command returns at once (the next build sweeps leftovers)."""
     check_output_dir(out_dir, site_root)
-    out_dir = out_dir.absolute()
+    out_dir = out_dir.resolve()  # a symlinked output/ is updated where it points
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".{out_dir.name}.riji-new"
-    old = parent / f".{out_dir.name}.riji-old-{os.getpid()}"
-    for leftover in [tmp, *parent.glob(f".{out_dir.name}.riji-old*")]:
-        if leftover.is_dir() and not leftover.is_symlink():
+    with open(parent / f".{out_dir.name}.riji-lock", "w") as lock:
+        _lock(lock)  # one build at a time swaps this folder; a second one waits
+        for leftover in parent.glob(f".{out_dir.name}.riji-*"):  # from earlier builds
+            if not leftover.is_dir() or leftover.is_symlink():
+                continue
+            if not out_dir.exists() and leftover.name.startswith(f".{out_dir.name}.riji-old"):
+                continue  # a crash between the two renames left the last good site here: keep it
             shutil.rmtree(leftover, ignore_errors=True)
-    errors_before = _errors(problems)
-    try:
-        write_files(files, tmp, problems, workers)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if _errors(problems) > errors_before:
-        shutil.rmtree(tmp, ignore_errors=True)
-        return False
-    if not out_dir.exists():
-        os.replace(tmp, out_dir)
-        return True
-    os.replace(out_dir, old)
-    os.replace(tmp, out_dir)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-new-", dir=parent))
+        errors_before = _errors(problems)
+        try:
+            write_files(files, tmp, problems, workers)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if _errors(problems) > errors_before:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return False
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a site is for reading
+        if not out_dir.exists():
+            os.replace(tmp, out_dir)
+            return True
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-old-", dir=parent))
+        os.replace(out_dir, old)
+        try:
+            os.replace(tmp, out_dir)
+        except BaseException:
+            os.replace(old, out_dir)  # put the last good site back
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     if background_cleanup and shutil.which("rm") and os.name == "posix":
         subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     else:
         shutil.rmtree(old, ignore_errors=True)
     return True
+
+
+def _lock(handle) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; concurrent builds are the user's to avoid
+        return
+    fcntl.flock(handle, fcntl.LOCK_EX)
 
 
 def _errors(problems: list | None) -> int:

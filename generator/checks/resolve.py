@@ -41,10 +41,13 @@ class SiteMap:
 
     def resolve(self, url: str, base: str) -> Target:
         url = url.strip()
-        written = urlsplit(url)
+        try:
+            written = urlsplit(url)
+            full = urlsplit(urljoin(base, url))
+        except ValueError:  # e.g. "http://[oops" in raw HTML: not a link riji can follow
+            return Target("other")
         if not url or (written.scheme and written.scheme.lower() not in DEFAULT_PORTS):
             return Target("other")
-        full = urlsplit(urljoin(base, url))
         host = (full.hostname or "").lower()
         try:
             port = full.port or DEFAULT_PORTS.get(full.scheme)

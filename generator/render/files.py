@@ -5,22 +5,14 @@ import os
 from pathlib import Path
 
 from ..model import Site
-from ..sources import IGNORED
+from ..diagnostics import Diagnostics
+from ..sources import list_files
 from . import Output
 
 
-def static_files(root: Path) -> Output:
+def static_files(root: Path, diag: Diagnostics) -> Output:
     static = root / "static"
-    out: Output = {}
-    if not static.is_dir():
-        return out
-    for dirpath, dirnames, filenames in os.walk(static):
-        dirnames[:] = sorted(d for d in dirnames if not IGNORED.search(d))
-        for name in sorted(filenames):
-            if not IGNORED.search(name):
-                path = Path(dirpath) / name
-                out[path.relative_to(static).as_posix()] = path
-    return out
+    return dict(list_files(static, root, diag)) if static.is_dir() else {}
 
 
 def bundle_files(site: Site) -> Output:

@@ -1,10 +1,10 @@
 """HTML pages for every language, the root chooser and the bilingual 404, rendered with Jinja2."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import lru_cache, partial
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 import jinja2
 from babel import Locale
@@ -69,7 +69,7 @@ class Context:
         return text.format(**kw) if kw else text
 
     def menu_url(self, url: str) -> str:
-        if urlsplit(url).scheme or url.startswith("//"):
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith("//"):
             return url
         if url.startswith("/"):  # the site's root, which may be a sub-path of the host
             base = self.urls.path("")
@@ -253,7 +253,7 @@ def _absolute_image(doc: Doc, urls: Urls) -> str | None:
     if not image:
         return None
     image = str(image)
-    if urlsplit(image).scheme:
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", image):
         return image
     if image.startswith("/"):
         return urls.absolute(image.lstrip("/"))

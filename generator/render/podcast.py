@@ -11,6 +11,7 @@ and `PodcastItem`, registered as a feedgen extension, write those elements inste
 from __future__ import annotations
 
 import json
+import math
 import re
 import uuid
 from urllib.parse import urljoin
@@ -175,7 +176,7 @@ def _seconds(value) -> int | float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return value if value >= 0 else None
+        return value if value >= 0 and math.isfinite(value) else None  # YAML reads .inf and .nan
     match = re.fullmatch(r"(?:(\d+):)?(\d+):([0-5]\d(?:\.\d+)?)", str(value).strip())
     if not match:
         return None

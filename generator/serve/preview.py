@@ -113,8 +113,10 @@ class Preview:
         with self.build_lock, self.collector.paused():
             self.count += 1
             token = f"{self.instance}-{self.count}"
+            # workers=1: never fork while the watcher and HTTP threads run (a child could inherit a
+            # held lock); the memo keeps rebuilds small anyway
             options = BuildOptions(drafts=self.drafts, future=self.future, now=self.now, cache=self.cache,
-                                   extra_body=script_tag(token), lazy=True, memo=self.memo)
+                                   extra_body=script_tag(token), lazy=True, memo=self.memo, workers=1)
             try:
                 result = build(self.root, options)
             except Exception as exc:  # a bug, not bad input: say so, and keep watching

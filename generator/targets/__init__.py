@@ -15,6 +15,7 @@ import yaml
 
 from ..config import Config
 from ..diagnostics import Diagnostics, did_you_mean
+from ..writer import unsafe_folder
 
 # type -> {key: default}; None marks a required key
 TYPES: dict[str, dict[str, object]] = {
@@ -141,6 +142,9 @@ def parse_targets(config: Config, diag: Diagnostics) -> list[Target]:
 
 
 def _check_values(kind, name, options, at, line, path, diag) -> None:
+    for key in ("remote", "dest", "path"):
+        if options.get(key, "").startswith("-"):  # git and rsync would read it as an option
+            diag.error(path, at.get(key, line), f"'{key}' of target '{name}' must not start with '-'")
     if kind == "git":
         branch = options.get("branch", "")
         if branch and not _BRANCH.match(branch):
@@ -170,16 +174,6 @@ def resolve_local(root: Path, value: str) -> Path:
 
 def refuse_unsafe_folder(dest: Path, root: Path) -> None:
     """Never sync (and so delete) into the site itself, its sources, or a folder holding a site."""
-    dest, root = dest.resolve(), root.resolve()
-    if dest == root or dest in root.parents:
-        raise PublishError(f"refusing to publish into {dest}: it contains the site folder itself")
-    if dest == Path(dest.anchor) or dest == Path.home().resolve():
-        raise PublishError(f"refusing to publish into {dest}: give the site a folder of its own")
-    for source in ("content", "static", "themes"):
-        folder = root / source
-        if dest == folder or folder in dest.parents:
-            raise PublishError(f"refusing to publish into {dest}: it is inside the site's {source}/ folder")
-    for marker in ("site.yaml", "content"):
-        if (dest / marker).exists():
-            raise PublishError(f"refusing to publish into {dest}: it holds {marker}, so it looks like a site, "
-                               f"and publishing would delete it")
+    reason = unsafe_folder(dest, root)
+    if reason:
+        raise PublishError(f"refusing to publish into {dest.resolve()}: {reason}")
