@@ -224,7 +224,11 @@ def check_artwork(path: Path) -> tuple[Artwork | None, list[str]]:
 
 def _cover(config: Config, diag: Diagnostics) -> Artwork | None:
     yaml_path, line = config.root / "site.yaml", config.line("podcast", "image")
-    path = config.root / "static" / config.podcast.image
+    static = config.root / "static"
+    path = static / config.podcast.image
+    if static.resolve() not in path.resolve().parents:
+        diag.error(yaml_path, line, f"podcast cover '{config.podcast.image}' points outside static/")
+        return None
     if not path.is_file():
         diag.error(yaml_path, line, f"podcast cover '{config.podcast.image}' not found in static/")
         return None

@@ -55,12 +55,14 @@ class Session:
         self.server: PreviewServer = bind(self.preview, host, DEFAULT_PORT if port is None else port, tries)
         self.rebuilds = 0
         self.thread: threading.Thread | None = None
-        # watching starts first: a save during a long first build is rebuilt right after it
-        self.watcher = Watcher(self.root, self.on_change, quiet=quiet, settled=settled).start()
+        self.watcher = None
         try:
+            # watching starts first: a save during a long first build is rebuilt right after it
+            self.watcher = Watcher(self.root, self.on_change, quiet=quiet, settled=settled).start()
             self.first = self.preview.rebuild()
-        except BaseException:  # Ctrl-C during the first build
-            self.watcher.stop()
+        except BaseException:  # Ctrl-C during the first build, or no watcher (e.g. inotify limits)
+            if self.watcher is not None:
+                self.watcher.stop()
             self.server.close()
             raise
         if out is not None:
