@@ -182,25 +182,8 @@ def _generator(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], oth
     fg.updated(max((d.updated for d in docs if d.updated), default=_newest(site)))
 
     for doc in docs:
-        fe = fg.add_entry(order="append")  # feedgen prepends by default
+        fe = add_post(fg, doc, config, fmt)
         page_url = urls.absolute(doc.url)
-        guid = entry_guid(doc, config)
-        if fmt == "rss":
-            fe.guid(guid, permalink=False)
-        else:
-            fe.id(atom_id(guid))
-        fe.title(doc.title)
-        fe.link(href=page_url, rel="alternate")
-        fe.published(doc.date or EPOCH)
-        fe.updated(doc.updated or EPOCH)
-        # never empty: feedgen would move the full content into an empty RSS description
-        fe.summary(doc.summary or doc.description or doc.title)
-        if config.feeds["full_content"]:
-            html = absolute_html(doc.html, page_url)
-            if fmt == "rss":
-                fe.content(**html_content(html))
-            else:
-                fe.content(html, type="html")  # feedgen would copy "CDATA" into Atom's type attribute
         for key in doc.entry.tags:
             if key in site.tags:
                 fe.category(term=site.tags[key].slug, label=site.tags[key].name(code))
@@ -216,6 +199,31 @@ def _generator(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], oth
             links.append(dict(href=audio_url, rel="enclosure", type=doc.audio.mime, length=str(doc.audio.length)))
         fe.riji.links = links
     return fg
+
+
+def add_post(fg: FeedGenerator, doc: Doc, config: Config, fmt: str):
+    """A feed entry with what every feed (text or podcast) says of a post: id, title, link, dates,
+    summary and, if the site wants it, the full content with absolute links."""
+    fe = fg.add_entry(order="append")  # feedgen prepends by default
+    page_url = Urls(config).absolute(doc.url)
+    guid = entry_guid(doc, config)
+    if fmt == "atom":
+        fe.id(atom_id(guid))
+    else:
+        fe.guid(guid, permalink=False)
+    fe.title(doc.title)
+    fe.link(href=page_url, rel="alternate")
+    fe.published(doc.date or EPOCH)
+    fe.updated(doc.updated or EPOCH)
+    # never empty: feedgen would move the full content into an empty RSS description
+    fe.summary(doc.summary or doc.description or doc.title)
+    if config.feeds["full_content"]:
+        html = absolute_html(doc.html, page_url)
+        if fmt == "atom":
+            fe.content(html, type="html")  # feedgen would copy "CDATA" into Atom's type attribute
+        else:
+            fe.content(**html_content(html))
+    return fe
 
 
 def _newest(site: Site) -> datetime:

@@ -24,7 +24,7 @@ from ..config import Language
 from ..diagnostics import Diagnostics
 from ..model import Doc, Site, Urls
 from . import Output
-from .feeds import EPOCH, absolute_html, entry_guid, episodes, feed_entries, html_content
+from .feeds import EPOCH, add_post, episodes, feed_entries
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -224,15 +224,8 @@ def _generator(site: Site, lang: Language, docs: list[Doc], chapter_urls: dict[i
     channel.guid = podcast.guid.get(code) or podcast_guid(feed_url)
 
     for doc in docs:
-        fe = fg.add_entry(order="append")  # feedgen prepends by default
+        fe = add_post(fg, doc, config, "rss")
         page_url = urls.absolute(doc.url)
-        fe.guid(entry_guid(doc, config), permalink=False)
-        fe.title(doc.title)
-        fe.link(href=page_url, rel="alternate")
-        fe.description(doc.summary or doc.description or doc.title)
-        if config.feeds["full_content"]:
-            fe.content(**html_content(absolute_html(doc.html, page_url)))
-        fe.published(doc.date or EPOCH)
         fe.enclosure(urls.absolute(doc.audio.url), str(doc.audio.length), doc.audio.mime)
         fe.podcast.itunes_duration(doc.audio.seconds)
         for key in ("season", "episode"):
