@@ -66,3 +66,12 @@ def test_a_language_without_ui_strings_is_a_warning_not_a_failure(tmp_path):
     assert len(warnings) == 1 and "no 'ja' UI text for" in warnings[0] and "i18n.yaml" in warnings[0]
     assert "やあ" in text_of(result, "ja/posts/hello/index.html")
     assert '<html lang="ja"' in text_of(result, "ja/posts/hello/index.html")
+
+
+def test_tag_counts_are_singular_or_plural(tmp_path):
+    write_site(tmp_path, {"content/posts/hello.md": POST.replace("date: 2025-01-01", "date: 2025-01-01\ntags: [culture]"),
+                          "content/posts/two.md": POST.replace("date: 2025-01-01", "date: 2025-01-02\ntags: [culture, walk]")})
+    result = build_fixture(tmp_path)
+    en = text_of(result, "en/tags/index.html")
+    assert '<span class="count">2 posts</span>' in en and '<span class="count">1 post</span>' in en
+    assert '<span class="count">2 篇</span>' in text_of(result, "zh/tags/index.html")
