@@ -260,7 +260,7 @@ def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[
             if slug in tag_slugs and tag_slugs[slug] != key:
                 path, line = entry.lines.get("tags", (entry.paths[0], None))
                 diag.error(path, line, f"tags '{key}' and '{tag_slugs[slug]}' would share the URL "
-                                             f"tags/{slug}/; merge or rename one")
+                                       f"tags/{slug}/; merge or rename one")
             tag_slugs[slug] = key
             tags[key] = Tag(key, slug, dict(config.tags.get(key) or {}))
     tags = dict(sorted(tags.items()))
