@@ -16,6 +16,7 @@ from ..diagnostics import Diagnostics
 from ..model import Doc, Listed, Site, Urls
 from ..theme import Theme
 from . import Lazy, Output
+from .podcast import clock, parse_chapters
 
 
 class Context:
@@ -189,8 +190,12 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
         if entry.kind != "post":
             return dict(page=page, doc=doc)
         older, newer = site.neighbours(doc)
+        # chapters are listed under the player; their mistakes are reported by the podcast feed
+        chapters = parse_chapters(doc, Diagnostics()) if doc.audio is not None else None
         return dict(page=page, doc=doc, older=older, newer=newer,
-                    tags=[site.tags[t] for t in entry.tags if t in site.tags])
+                    tags=[site.tags[t] for t in entry.tags if t in site.tags],
+                    chapters=[SimpleNamespace(start=c["startTime"], clock=clock(c["startTime"]), title=c["title"])
+                              for c in chapters or []])
 
     def tag_values(ctx, tag, tagged, chunk, pagination, tag_feeds):
         code, n = ctx.lang.code, pagination.number

@@ -156,12 +156,12 @@ def parse_chapters(doc: Doc, diag: Diagnostics) -> list[dict] | None:
             diag.error(path, line, f"chapter {n} starts at '{item['start']}': write seconds or m:ss")
             ok = False
         elif out and start <= out[-1]["startTime"]:
-            diag.error(path, line, f"chapter {n} starts at {_clock(start)}, not after chapter {n - 1} "
-                                   f"({_clock(out[-1]['startTime'])}): list chapters in order")
+            diag.error(path, line, f"chapter {n} starts at {clock(start)}, not after chapter {n - 1} "
+                                   f"({clock(out[-1]['startTime'])}): list chapters in order")
             ok = False
         elif start >= duration:
-            diag.error(path, line, f"chapter {n} starts at {_clock(start)}, but the recording lasts "
-                                   f"{_clock(duration)}")
+            diag.error(path, line, f"chapter {n} starts at {clock(start)}, but the recording lasts "
+                                   f"{clock(duration)}")
             ok = False
         if not title:
             diag.error(path, line, f"chapter {n} has no title")
@@ -185,7 +185,7 @@ def _seconds(value) -> int | float | None:
     return int(total) if total == int(total) else total
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
     whole = int(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
 

@@ -8,6 +8,14 @@
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest && ev.target.closest(".lang-switch a[data-lang]");
     if (a) store(a.getAttribute("data-lang"));
+    /* a chapter link opens the recording at that time; with the player here, seek it instead */
+    var chapter = ev.target.closest && ev.target.closest(".chapters a[data-start]");
+    var player = chapter && chapter.closest("figure") && chapter.closest("figure").querySelector("audio");
+    if (player) {
+      ev.preventDefault();
+      player.currentTime = parseFloat(chapter.getAttribute("data-start"));
+      player.play();
+    }
   });
   if (document.body.hasAttribute("data-root")) {
     var links = document.querySelectorAll(".lang-switch a[data-lang]");
