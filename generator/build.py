@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +14,7 @@ from .config import Config, load_config
 from .media import probe_media
 from .diagnostics import Diagnostic, Diagnostics
 from .memo import BuildMemo, load_memo, save_memo
+from .parallel import fork_map
 from .model import Site, build_site, markdown_jobs
 from .render import Output, materialize
 from .render.assets import theme_assets
@@ -44,6 +43,11 @@ class BuildOptions:
     lazy: bool = False  # leave pages as render.Lazy for the preview to render on request
     memo: BuildMemo | None = None  # the preview's memory between builds; None: .riji-cache/ (if cache)
 
+    @property
+    def cores(self) -> int:
+        """Processes to spread work over: `workers`, or every core."""
+        return self.workers or os.cpu_count() or 1
+
 
 @dataclass
 class BuildResult:
@@ -68,9 +72,9 @@ class BuildResult:
         return f"{self.pages} pages, posts: {per_lang}, in {self.seconds:.2f} s"
 
 
-def _render_one(job):
-    text, offset, settings = job
-    return markdown.render(text, line_offset=offset, **settings)
+def _render_chunk(_shared, missing: list) -> list:
+    return [(key, markdown.render(text, line_offset=offset, **settings))
+            for key, (text, offset, settings) in missing]
 
 
 def _cache_key(text: str, offset: int, settings: dict) -> str:
@@ -90,7 +94,7 @@ def markdown_settings(config: Config, strings: dict) -> dict[str, dict]:
             for lang in config.languages}
 
 
-def render_markdown(config: Config, jobs, workers: int | None, memo: BuildMemo | None = None,
+def render_markdown(config: Config, jobs, workers: int, memo: BuildMemo | None = None,
                     settings: dict | None = None) -> dict:
     """Render every document's Markdown on both cores, reusing what `memo` remembers by content hash."""
     settings = settings or markdown_settings(config, {})
@@ -98,18 +102,8 @@ def render_markdown(config: Config, jobs, workers: int | None, memo: BuildMemo |
     keys = [_cache_key(text, off, settings[code]) for _, text, code, off in jobs]
     missing = [(k, (text, off, settings[code])) for k, (_, text, code, off) in zip(keys, jobs)
                if k not in cache]
-    fresh: dict = {}
-    if missing:
-        n = workers if workers is not None else (os.cpu_count() or 1)
-        if n > 1 and len(missing) >= PARALLEL_THRESHOLD:
-            import multiprocessing
-
-            method = "fork" if sys.platform.startswith("linux") else None
-            with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method)) as pool:
-                results = list(pool.map(_render_one, [job for _, job in missing], chunksize=16))
-        else:
-            results = [_render_one(job) for _, job in missing]
-        fresh = {k: r for (k, _), r in zip(missing, results)}
+    parts, _forked = fork_map(_render_chunk, missing, None, workers, PARALLEL_THRESHOLD)
+    fresh = {key: r for part in parts for key, r in part}
     out = {}
     used = {}
     for key, (ident, *_rest) in zip(keys, jobs):
@@ -151,7 +145,7 @@ def build(root: Path, options: BuildOptions | None = None,
         memo = load_memo(memo_file)
     sources = read_entries(config, diag, memo)
     say(f"rendering Markdown of {len(sources)} documents")
-    rendered = render_markdown(config, markdown_jobs(sources), options.workers, memo,
+    rendered = render_markdown(config, markdown_jobs(sources), options.cores, memo,
                                markdown_settings(config, theme.strings))
     if memo_file is not None:
         save_memo(memo_file, memo)
@@ -189,7 +183,7 @@ def build(root: Path, options: BuildOptions | None = None,
     add(statics)
     if not options.lazy:
         say(f"rendering {len(files)} pages")
-        files = materialize(files, diag.items, options.workers or os.cpu_count() or 1)
+        files = materialize(files, diag.items, options.cores)
     result.files = files
     return finish()
 
@@ -206,7 +200,7 @@ def build_to(root: Path, out_dir: Path, options: BuildOptions | None = None,
             if progress:
                 progress(f"rendering and writing {len(result.files)} files")
             write_output(result.files, out_dir, root, result.diagnostics,
-                         options.workers or os.cpu_count() or 1, background_cleanup)
+                         options.cores, background_cleanup)
         except (UnsafeOutput, OSError) as exc:
             result.diagnostics.append(Diagnostic(str(out_dir), None, str(exc)))
         # each worker reports a broken template once: keep one of each

@@ -49,9 +49,6 @@ class Doc:
     def updated(self) -> datetime | None:
         return self.entry.updated or self.entry.date
 
-    @property
-    def translations(self) -> list["Doc"]:
-        return [d for code, d in self.entry.docs.items() if code != self.lang]
 
 
 @dataclass
@@ -145,8 +142,6 @@ class Site:
                 counts.append((tag, n))
         return sorted(counts, key=lambda tc: (-tc[1], tc[0].name(lang).lower()))
 
-    def languages_with_posts(self) -> list[str]:
-        return [c for c in self.config.codes if self.posts_in(c)]
 
 
 class Urls:

@@ -42,7 +42,6 @@ class Context:
             "abs_url": urls.absolute,
             "menu_url": self.menu_url,
             "asset": lambda name: urls.path(asset_urls[name]),
-            "has_static": lambda name: name in static_names,
             "format_date": self.format_date,
             "feeds": feeds,
             "extra_body": "",
