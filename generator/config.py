@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
+from . import constants
+from .constants import SITE_FILE
 from .diagnostics import Diagnostics, did_you_mean
 from .podcast_categories import CATEGORIES
 from .yamlfile import Located, YamlError, load
@@ -103,8 +105,7 @@ class Config:
     @cached_property  # asked for by every link of every page
     def base_path(self) -> str:
         """The URL path the site lives under: '/' or e.g. '/diary/' for a project page."""
-        path = urlsplit(self.base_url).path or "/"
-        return path if path.endswith("/") else path + "/"
+        return constants.base_path(self.base_url)
 
     def line(self, *keys) -> int | None:
         return self.lines.line(*keys) if self.lines else None
@@ -405,7 +406,7 @@ def _good_base_url(value) -> bool:
 
 def load_config(root: Path, diag: Diagnostics) -> Config | None:
     """Read and check `root/site.yaml`; report every problem, return None only if unusable."""
-    path = root / "site.yaml"
+    path = root / SITE_FILE
     try:
         text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     except FileNotFoundError:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from . import slugs
 from .config import Config
+from .constants import CONTENT_DIR, IGNORED
 from .diagnostics import Diagnostics, did_you_mean
 from .yamlfile import Located, YamlError, load
 
@@ -22,7 +23,6 @@ LANG_KEYS = {"title", "summary", "description", "audio", "chapters", "guid", "im
 MARKER = re.compile(r"^<!--\s*lang:\s*([A-Za-z][A-Za-z-]*)\s*-->[ \t]*$", re.MULTILINE)
 LANG_SUFFIX = re.compile(r"^(?P<stem>.+?)\.(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)$")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in HTML or XML
-IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|^#.*#$|^4913$)")
 
 
 @dataclass
@@ -303,7 +303,7 @@ def _bundle_assets(bundle: Path, root: Path, diag: Diagnostics) -> tuple[str, ..
 
 def read_entries(config: Config, diag: Diagnostics, memo=None) -> list[SourceEntry]:
     """`memo` (the preview's) may hand back an unchanged entry instead of reading it again."""
-    content = config.root / "content"
+    content = config.root / CONTENT_DIR
     if not content.is_dir():
         diag.error(content, None, "no content/ folder")
         return []

@@ -1,0 +1,32 @@
+"""Names and patterns several stages agree on, kept in one place so they cannot drift apart."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# A site's folders and files, relative to its root.
+SITE_FILE = "site.yaml"
+CONTENT_DIR = "content"
+STATIC_DIR = "static"
+THEMES_DIR = "themes"
+OUTPUT_DIR = "output"
+CACHE_DIR = ".riji-cache"
+SOURCE_DIRS = (CONTENT_DIR, STATIC_DIR, THEMES_DIR)  # what the author writes; never overwritten
+
+# Names the build skips wherever it walks: dot files, editor backups and swap files, emacs #x#,
+# and vim's 4913 probe.
+IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|^#.*#$|^4913$)")
+
+# Fingerprinted assets are named stem.<10 hex digits>.ext, so they can be cached forever.
+FINGERPRINT_LENGTH = 10
+FINGERPRINT = r"\.[0-9a-f]{%d}" % FINGERPRINT_LENGTH  # a regex piece, to embed in each use's pattern
+IMMUTABLE_CACHE = "public, max-age=31536000, immutable"  # Cache-Control for fingerprinted assets
+
+# A URL that starts with a scheme (https:, mailto:, data:, ...) leaves the site's own paths.
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def base_path(base_url: str) -> str:
+    """The URL path a site lives under: '/' or e.g. '/diary/' for a project page."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
