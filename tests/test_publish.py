@@ -9,7 +9,7 @@ import pytest
 
 from conftest import write_site
 from generator.cli import main
-from generator.publish import publish_site
+from generator.commands.publish import publish_site
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082")

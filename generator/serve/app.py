@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import DEFAULT_PORT, PORT_TRIES
 from ..build import CACHE_DIR
+from ..console import count_errors, plural, show
 from ..memo import load_memo
 from .preview import Preview, Rebuilt, present
 from .server import PreviewServer, bind
@@ -16,9 +17,8 @@ from .watcher import Watcher
 
 
 def report(rebuilt: Rebuilt, changed: set[str] | None, root: Path, out=sys.stdout) -> None:
-    for d in rebuilt.diagnostics:
-        print(d, file=out)
-    errors = sum(1 for d in rebuilt.diagnostics if d.severity == "error")
+    show(rebuilt.diagnostics, out)
+    errors = count_errors(rebuilt.diagnostics)
     ms = f"{rebuilt.seconds * 1000:.0f} ms"
     what = ""
     if changed:
@@ -28,10 +28,9 @@ def report(rebuilt: Rebuilt, changed: set[str] | None, root: Path, out=sys.stdou
         note = " (stylesheet swapped)" if rebuilt.kind == "css" else ""
         print(f"{what}rebuilt {rebuilt.summary}{note}" if changed else f"built {rebuilt.summary}", file=out)
     else:
-        many = errors > 1
         kept = "keeps the last good build" if changed else "shows the site once it builds"
-        print(f"{what}{errors or 1} error{'s' if many else ''} ({ms}); the browser shows "
-              f"{'them' if many else 'it'} and {kept}", file=out)
+        print(f"{what}{plural(errors or 1, 'error')} ({ms}); the browser shows "
+              f"{'them' if errors > 1 else 'it'} and {kept}", file=out)
     out.flush()
 
 

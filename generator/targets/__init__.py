@@ -8,62 +8,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 
 from ..config import Config
 from ..diagnostics import Diagnostics, did_you_mean
-from ..writer import unsafe_folder
+from .base import Changes, PublishError, Shipment, Target
+from .folder import DirTarget
+from .git import GitTarget
+from .rsync import RsyncTarget
 
-# type -> {key: default}; None marks a required key
-TYPES: dict[str, dict[str, object]] = {
-    "git": {"remote": None, "branch": "gh-pages", "cname": ""},
-    "rsync": {"dest": None},
-    "dir": {"path": None},
-}
+__all__ = ["Changes", "PublishError", "Shipment", "Target", "TYPES", "parse_targets"]
+
+TYPES: dict[str, type[Target]] = {t.type: t for t in (GitTarget, RsyncTarget, DirTarget)}
 COMMON = {"name", "type"}
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 _BRANCH = re.compile(r"^(?!/|.*(\.\.|//|@\{|\.lock$|/$|\.$))[^\s~^:?*\[\\\x00-\x1f\x7f]+$")
-
-
-class PublishError(Exception):
-    """A target could not be published (an unreachable remote, a refused path); said, not traced."""
-
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    type: str
-    options: dict
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = {"git": lambda o: f"branch {o['branch']} of {o['remote']}",
-                 "rsync": lambda o: o["dest"], "dir": lambda o: o["path"]}[self.type](self.options)
-        return f"{self.name} ({self.type}: {where})"
-
-
-@dataclass
-class Changes:
-    """Output paths a sync adds, changes and removes, sorted."""
-
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.added or self.changed or self.removed)
-
-    def summary(self, dry_run: bool = False) -> str:
-        if dry_run:
-            return f"would add {len(self.added)}, change {len(self.changed)}, remove {len(self.removed)}"
-        return f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
-
-    def listing(self) -> list[str]:
-        return ([f"+ {p}" for p in self.added] + [f"~ {p}" for p in self.changed] +
-                [f"- {p}" for p in self.removed])
 
 
 def _item_lines(config: Config) -> list[dict]:
@@ -120,7 +80,7 @@ def parse_targets(config: Config, diag: Diagnostics) -> list[Target]:
                        f"publish target #{i + 1} needs 'type: git', 'type: rsync' or 'type: dir'"
                        + (f", not '{kind}'" if kind is not None else "") + hint)
             continue
-        spec = TYPES[kind]
+        spec = TYPES[kind].OPTIONS
         for key in raw:
             if key not in COMMON and key not in spec:
                 diag.error(path, at.get(key, line), f"unknown key '{key}' for a {kind} target"
@@ -137,7 +97,7 @@ def parse_targets(config: Config, diag: Diagnostics) -> list[Target]:
             options[key] = value.strip()
         _check_values(kind, name, options, at, line, path, diag)
         if len(diag.errors) == before:
-            targets.append(Target(name, kind, options, line))
+            targets.append(TYPES[kind](name, options, line))
     return targets
 
 
@@ -160,20 +120,3 @@ def _check_values(kind, name, options, at, line, path, diag) -> None:
             diag.error(path, at.get("dest", line), f"'dest' of target '{name}' names the whole home or root "
                                                    f"folder of {host}; give the site's own folder, "
                                                    f"e.g. {host}:/var/www/diary/")
-
-
-def is_remote(dest: str) -> bool:
-    """rsync's rule: `host:path` is remote when a colon comes before any slash."""
-    head = dest.split("/", 1)[0]
-    return ":" in head
-
-
-def resolve_local(root: Path, value: str) -> Path:
-    return (root / Path(value).expanduser()).resolve()
-
-
-def refuse_unsafe_folder(dest: Path, root: Path) -> None:
-    """Never sync (and so delete) into the site itself, its sources, or a folder holding a site."""
-    reason = unsafe_folder(dest, root)
-    if reason:
-        raise PublishError(f"refusing to publish into {dest.resolve()}: {reason}")

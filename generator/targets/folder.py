@@ -1,6 +1,6 @@
 """Make a folder hold exactly the build: copy what differs, delete what is stale, touch nothing else.
 
-Used by the `dir` target and, inside a temporary clone, by the `git` target. Files are compared
+The `dir` target, and inside a temporary clone the `git` target's sync. Files are compared
 by content, so publishing an unchanged site copies nothing (and git sees no change)."""
 from __future__ import annotations
 
@@ -9,9 +9,25 @@ import shutil
 from pathlib import Path
 
 from ..render import Output
-from . import Changes
+from .base import Changes, Shipment, Target, refuse_unsafe_folder, resolve_local
 
 KEEP = frozenset({".git"})  # never deleted: a folder may be a checkout of the pages repository
+
+
+class DirTarget(Target):
+    """`{type: dir, path: ../public}`: a folder on this computer."""
+
+    type = "dir"
+    OPTIONS = {"path": None}
+
+    def where(self) -> str:
+        return self.options["path"]
+
+    def publish(self, shipment: Shipment) -> tuple[Changes, str]:
+        dest = resolve_local(shipment.root, self.options["path"])
+        refuse_unsafe_folder(dest, shipment.root)
+        changes = sync_folder(shipment.files, dest, dry_run=shipment.dry_run)
+        return changes, changes.outcome(shipment.dry_run)
 
 
 def _existing(dest: Path, keep: frozenset[str]) -> dict[str, Path]:

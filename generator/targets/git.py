@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..render import Output
-from . import Changes, PublishError, Target, resolve_local
+from .base import Changes, PublishError, Shipment, Target, resolve_local
 from .folder import sync_folder
 
 SAFE = ["-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.quotepath=false"]
@@ -22,6 +22,25 @@ class GitOutcome:
     changes: Changes
     commit: str | None = None  # short sha of the new commit, None when nothing changed (or dry run)
     message: str = ""
+
+
+class GitTarget(Target):
+    """`{type: git, remote: ..., branch: gh-pages, cname: diary.example.org}`."""
+
+    type = "git"
+    OPTIONS = {"remote": None, "branch": "gh-pages", "cname": ""}
+
+    def where(self) -> str:
+        return f"branch {self.options['branch']} of {self.options['remote']}"
+
+    def publish(self, shipment: Shipment) -> tuple[Changes, str]:
+        outcome = publish_git(self, shipment.files, shipment.root, shipment.dry_run, shipment.author)
+        changes = outcome.changes
+        if shipment.dry_run:
+            return changes, changes.summary(dry_run=True)
+        if outcome.commit:
+            return changes, f"{changes.summary()}; committed {outcome.commit} \"{outcome.message}\" and pushed"
+        return changes, "already up to date; no commit"
 
 
 def _git(*args, cwd: Path | None = None, check: bool = True,

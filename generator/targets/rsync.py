@@ -8,10 +8,24 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import Changes, PublishError, Target, is_remote, refuse_unsafe_folder, resolve_local
+from .base import Changes, PublishError, Shipment, Target, is_remote, refuse_unsafe_folder, resolve_local
 
 OPTIONS = ["--recursive", "--links", "--checksum", "--delete", "--perms", "--chmod=D0755,F0644",
            "--itemize-changes", "--8-bit-output", "--exclude=/.git"]
+
+
+class RsyncTarget(Target):
+    """`{type: rsync, dest: "me@host:/var/www/diary/"}`."""
+
+    type = "rsync"
+    OPTIONS = {"dest": None}
+
+    def where(self) -> str:
+        return self.options["dest"]
+
+    def publish(self, shipment: Shipment) -> tuple[Changes, str]:
+        changes = publish_rsync(self, shipment.folder, shipment.root, shipment.dry_run)
+        return changes, changes.outcome(shipment.dry_run)
 
 
 def destination(target: Target, root: Path) -> str:

@@ -5,27 +5,39 @@ checked like `riji check`; any build error or check problem stops the publish be
 is touched. Targets: see `generator.targets`."""
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Diagnostics, did_you_mean
+from ..console import Progress, report, say
+from ..diagnostics import Diagnostic, Diagnostics, did_you_mean
 
 
-def _say(text: str) -> None:
-    print(text, file=sys.stdout)
+def register(sub, site_arg) -> None:
+    p = sub.add_parser("publish", help="build, check and publish the site to the targets in site.yaml")
+    site_arg(p)
+    p.add_argument("target", nargs="?", metavar="TARGET", help="publish only to this target (default: all)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="list what would be added, changed and removed, and change nothing")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    progress = Progress()
+    try:
+        return publish_site(args.site, [args.target] if args.target else [], args.dry_run, progress)
+    finally:
+        progress.clear()
 
 
 def publish_site(root: Path, names: list[str], dry_run: bool = False, progress=None, out=None) -> int:
     """Build, check and publish to the named targets (all when none named); the exit status."""
-    from .build import BuildOptions, build
-    from .check import report
-    from .checks import check_site
-    from .config import load_config
-    from .targets import PublishError, parse_targets
-    from .writer import write_files
+    from ..build import BuildOptions, build
+    from ..checks import check_site
+    from ..config import load_config
+    from ..targets import PublishError, Shipment, parse_targets
+    from ..writer import write_files
 
-    say = out or _say
+    say_line = out or say
     clear = getattr(progress, "clear", lambda: None)
     root = root.resolve()
     diag = Diagnostics(root)
@@ -61,72 +73,24 @@ def publish_site(root: Path, names: list[str], dry_run: bool = False, progress=N
         clear()
         if any(d.severity == "error" for d in problems):
             return report(problems, "refusing to publish: riji check failed (nothing was published)")
-        report(problems, "")  # warnings only
+        report(problems)  # warnings only
+        shipment = Shipment(result.files, folder, root, config.author, dry_run)
         failed: list[Diagnostic] = []
         for target in chosen:
             if progress:
                 progress(f"publishing to {target.name}")
             try:
-                lines = _publish_one(target, result, folder, root, dry_run, config)
+                changes, summary = target.publish(shipment)
             except PublishError as exc:
                 failed.append(Diagnostic(diag._rel(root / "site.yaml"), target.line,
                                          f"publish target '{target.name}': {exc}"))
                 continue
             finally:
                 clear()
-            for row in lines:
-                say(row)
+            say_line(f"{target}{' (dry run)' if dry_run else ''}: {summary}")
+            if dry_run:
+                for row in changes.listing():
+                    say_line("  " + row)
     if failed:
         return report(failed, "some targets were not published")
     return 0
-
-
-def _publish_one(target, result, folder: Path, root: Path, dry_run: bool, config) -> list[str]:
-    """Publish to one target; the lines to print."""
-    from .targets.folder import sync_folder
-    from .targets.git import publish_git
-    from .targets.rsync import publish_rsync
-    from .targets import refuse_unsafe_folder, resolve_local
-
-    head = f"{target}{' (dry run)' if dry_run else ''}:"
-    if target.type == "git":
-        outcome = publish_git(target, result.files, root, dry_run, config.author)
-        changes = outcome.changes
-        if dry_run:
-            tail = changes.summary(dry_run=True)
-        elif outcome.commit:
-            tail = f"{changes.summary()}; committed {outcome.commit} \"{outcome.message}\" and pushed"
-        else:
-            tail = "already up to date; no commit"
-    elif target.type == "rsync":
-        changes = publish_rsync(target, folder, root, dry_run)
-        tail = changes.summary(dry_run) if (changes or dry_run) else "already up to date"
-    else:
-        dest = resolve_local(root, target.options["path"])
-        refuse_unsafe_folder(dest, root)
-        changes = sync_folder(result.files, dest, dry_run=dry_run)
-        tail = changes.summary(dry_run) if (changes or dry_run) else "already up to date"
-    lines = [f"{head} {tail}"]
-    if dry_run:
-        lines += ["  " + row for row in changes.listing()]
-    return lines
-
-
-def cmd_publish(args) -> int:
-    from .cli import Progress
-
-    progress = Progress()
-    try:
-        return publish_site(args.site, [args.target] if args.target else [], args.dry_run, progress)
-    finally:
-        progress.clear()
-
-
-def register(sub, site_arg) -> None:
-    """Add the `publish` subcommand."""
-    p = sub.add_parser("publish", help="build, check and publish the site to the targets in site.yaml")
-    site_arg(p)
-    p.add_argument("target", nargs="?", metavar="TARGET", help="publish only to this target (default: all)")
-    p.add_argument("--dry-run", action="store_true",
-                   help="list what would be added, changed and removed, and change nothing")
-    p.set_defaults(func=cmd_publish)

@@ -3,16 +3,22 @@
 The checks themselves live in `generator.checks`, callable without the command line."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from ..console import Progress, report
+
+
+def register(sub, site_arg) -> None:
+    c = sub.add_parser("check", help="build, then check every link, anchor, image, feed, translation "
+                                     "and page (exit 1 on any problem)")
+    site_arg(c)
+    c.set_defaults(func=run)
 
 
 def run_checks(root: Path, progress=None, folder: Path | None = None):
     """Build for production and check it: (BuildResult, diagnostics of both)."""
-    from .build import BuildOptions, build
-    from .checks import check_site
+    from ..build import BuildOptions, build
+    from ..checks import check_site
 
     result = build(root, BuildOptions(), progress)
     if not result.ok or result.site is None:
@@ -22,20 +28,7 @@ def run_checks(root: Path, progress=None, folder: Path | None = None):
     return result, result.diagnostics + check_site(result, folder=folder)
 
 
-def report(diagnostics: list[Diagnostic], what: str, stream=None) -> int:
-    """Print every diagnostic once; 1 if any is an error."""
-    stream = stream or sys.stderr
-    errors = [d for d in diagnostics if d.severity == "error"]
-    for d in diagnostics:
-        print(d, file=stream)
-    if errors:
-        print(f"{len(errors)} problem{'s' if len(errors) != 1 else ''}; {what}", file=stream)
-    return 1 if errors else 0
-
-
-def cmd_check(args) -> int:
-    from .cli import Progress
-
+def run(args) -> int:
     progress = Progress()
     result, diagnostics = run_checks(args.site, progress)
     progress.clear()
@@ -45,11 +38,3 @@ def cmd_check(args) -> int:
     if status == 0:
         print(f"checked {result.pages} pages, {len(result.files)} files: no problems")
     return status
-
-
-def register(sub, site_arg) -> None:
-    """Add the `check` subcommand."""
-    c = sub.add_parser("check", help="build, then check every link, anchor, image, feed, translation "
-                                     "and page (exit 1 on any problem)")
-    site_arg(c)
-    c.set_defaults(func=cmd_check)
