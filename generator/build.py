@@ -25,7 +25,7 @@ from .render.html import render_html
 from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
 from .sources import read_entries
-from .theme import load_theme
+from .theme import Theme, load_theme
 from .writer import UnsafeOutput, write_output
 
 CACHE_DIR = ".riji-cache"
@@ -55,6 +55,7 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     site: Site | None = None
     config: Config | None = None
+    theme: Theme | None = None  # as loaded for this build, so later stages (checks) need not read it again
     seconds: float = 0.0
 
     @property
@@ -138,6 +139,7 @@ def build(root: Path, options: BuildOptions | None = None,
     result.config = config
     config_broken = bool(diag)  # then content is still checked, but nothing is rendered from it
     theme = load_theme(root, config.theme, diag, config.codes)
+    result.theme = theme
     say("reading content")
     memo, memo_file = options.memo, None
     if memo is None and options.cache:  # the preview brings its own memo; `riji build` keeps one on disk
