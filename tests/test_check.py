@@ -218,6 +218,22 @@ def test_third_party_resources_are_refused_unless_allowed(tmp_path):
     assert check(allowed) == []
 
 
+def test_checks_blame_with_the_theme_of_the_build_not_a_second_read(tmp_path, monkeypatch):
+    import generator.checks.blame as blame
+
+    site = diary(tmp_path / "s", extra="theme: mine", files={
+        "themes/mine/templates/page.html": '{% extends "default/page.html" %}{% block head %}'
+                                           '<script src="https://cdn.tracker.test/t.js"></script>{% endblock %}\n'})
+    result = build_fixture(site)
+    given = []
+    real = blame.Blame.__init__
+    monkeypatch.setattr(blame.Blame, "__init__", lambda self, site, theme, *rest: (
+        given.append(theme), real(self, site, theme, *rest))[1])
+    found = [str(d) for d in check_site(result, validate_html=False)]
+    assert given == [result.theme] and given[0] is result.theme
+    assert any(e.startswith("themes/mine/templates/page.html:1: error: loads a script") for e in found), found
+
+
 def test_translation_pairs_must_link_both_ways():
     def page(lang: str, *alternates: tuple[str, str]) -> str:
         links = "".join(f'<link rel="alternate" hreflang="{h}" href="https://d.test/{u}">' for h, u in alternates)

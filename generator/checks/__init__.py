@@ -10,7 +10,6 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, Diagnostics
 from ..render import materialize
-from ..theme import load_theme
 from ..writer import write_files
 from .blame import Blame
 from .feeds import check_xml
@@ -52,8 +51,7 @@ def check_site(result, *, folder: Path | None = None, validate_html: bool | None
             diag.warning(config.root / "site.yaml", config.line("check", "validate_html"),
                          f"HTML was not validated: {reason}; set check.validate_html: false to skip it")
 
-    theme = load_theme(config.root, config.theme, Diagnostics(config.root))
-    Blame(site, theme, files, texts, smap, diag).report(problems)
+    Blame(site, result.theme, files, texts, smap, diag).report(problems)
     return diag.sorted()
 
 
