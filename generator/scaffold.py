@@ -5,6 +5,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from .constants import CACHE_DIR, CONTENT_DIR, OUTPUT_DIR, SITE_FILE, STATIC_DIR
 from .slugs import slugify
 
 SITE_YAML = """\
@@ -65,15 +66,15 @@ def _write(path: Path, text: str) -> None:
 
 
 def init_site(target: Path) -> int:
-    if (target / "site.yaml").exists() or (target / "content").exists():
+    if (target / SITE_FILE).exists() or (target / CONTENT_DIR).exists():
         print(f"{target} already holds a site; nothing was written", file=sys.stderr)
         return 1
     today = datetime.now().date().isoformat()
-    _write(target / "site.yaml", SITE_YAML)
-    _write(target / "content" / "posts" / "hello.md", HELLO.format(date=today))
-    _write(target / "content" / "pages" / "about.md", ABOUT)
-    (target / "static").mkdir(exist_ok=True)
-    _write(target / ".gitignore", "/output/\n/.riji-cache/\n/.output.riji-*\n")
+    _write(target / SITE_FILE, SITE_YAML)
+    _write(target / CONTENT_DIR / "posts" / "hello.md", HELLO.format(date=today))
+    _write(target / CONTENT_DIR / "pages" / "about.md", ABOUT)
+    (target / STATIC_DIR).mkdir(exist_ok=True)
+    _write(target / ".gitignore", f"/{OUTPUT_DIR}/\n/{CACHE_DIR}/\n/.{OUTPUT_DIR}.riji-*\n")
     print(f"created a site in {target}; now: cd {target} && riji build")
     return 0
 
@@ -84,7 +85,7 @@ def new_post(root: Path, title: str, *, zh_title: str | None, split: bool, slug:
     if not slug:
         print("cannot make a slug from that title; pass --slug some-words", file=sys.stderr)
         return 1
-    posts = root / "content" / "posts"
+    posts = root / CONTENT_DIR / "posts"
     zh_title = zh_title or title
     date = today.date().isoformat()
     shared = f"date: {date}\nslug: {slug}\ntags: []\ndraft: true\n"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from ..constants import FINGERPRINT
 from ..diagnostics import Diagnostics
 from ..model import Doc, Site, Urls
 from ..theme import Theme
@@ -15,7 +16,7 @@ from .problem import Problem
 from .resolve import SiteMap
 
 _PAGED = re.compile(r"(^|/)page/\d+/index\.html$")
-_FINGERPRINT = re.compile(r"^assets/(?P<stem>.+)\.[0-9a-f]{10}\.(?P<ext>css|js)$")
+_FINGERPRINT = re.compile(rf"^assets/(?P<stem>.+){FINGERPRINT}\.(?P<ext>css|js)$")
 
 
 @dataclass

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Iterable
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
+from ..constants import base_path
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -25,8 +27,7 @@ class SiteMap:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.host = (parts.hostname or "").lower()
         self.port = parts.port or DEFAULT_PORTS.get(parts.scheme)
-        path = parts.path or "/"
-        self.base_path = path if path.endswith("/") else path + "/"
+        self.base_path = base_path(base_url)
         self.files = set(files)
 
     def url_of(self, out_path: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..console import Progress, report
+from ..constants import OUTPUT_DIR
 
 
 def register(sub, site_arg) -> None:
@@ -19,7 +20,7 @@ def register(sub, site_arg) -> None:
 def run(args) -> int:
     from .. import build as core
 
-    out = args.output or args.site / "output"
+    out = args.output or args.site / OUTPUT_DIR
     progress = Progress()
     result = core.build_to(args.site, out, core.BuildOptions(drafts=args.drafts, future=args.future,
                                                              cache=not args.no_cache), progress,

@@ -8,8 +8,8 @@ import webbrowser
 from pathlib import Path
 
 from . import DEFAULT_PORT, PORT_TRIES
-from ..build import CACHE_DIR
 from ..console import count_errors, plural, show
+from ..constants import CACHE_DIR, SITE_FILE
 from ..memo import load_memo
 from .preview import Preview, Rebuilt, present
 from .server import PreviewServer, bind
@@ -103,7 +103,7 @@ def _interrupt(signum, frame):
 
 def run(site: Path, *, host: str, port: int | None, drafts: bool, future: bool, open_browser: bool) -> int:
     out = sys.stdout
-    if not (site / "site.yaml").is_file():
+    if not (site / SITE_FILE).is_file():
         print(f"riji serve: no site.yaml in {site}; run 'riji init DIR' to start a site, or pass --site DIR",
               file=sys.stderr)
         return 1

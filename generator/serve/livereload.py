@@ -11,6 +11,8 @@ import queue
 import threading
 from html import escape
 
+from ..constants import FINGERPRINT
+
 PREFIX = "/__riji/"  # reserved: the preview answers these paths itself, whatever the site holds
 SCRIPT_PATH = PREFIX + "livereload.js"
 EVENTS_PATH = PREFIX + "events"
@@ -67,7 +69,7 @@ SCRIPT = r"""/* riji serve: live reload. Injected by the preview only; `riji bui
   window.__rijiLive = true;
   var me = document.currentScript;
   var build = me ? me.getAttribute("data-riji-build") : "";
-  var FINGERPRINT = /\.[0-9a-f]{10}(?=\.css$)/;
+  var FINGERPRINT = /__FINGERPRINT__(?=\.css$)/;
   var overlay = null;
 
   function hide() {
@@ -148,4 +150,4 @@ SCRIPT = r"""/* riji serve: live reload. Injected by the preview only; `riji bui
   window.addEventListener("pagehide", function () { if (source) { source.close(); source = null; } });
   window.addEventListener("pageshow", function (ev) { if (ev.persisted && !source) connect(); });
 })();
-""".replace("__EVENTS__", EVENTS_PATH).encode("utf-8")
+""".replace("__EVENTS__", EVENTS_PATH).replace("__FINGERPRINT__", FINGERPRINT).encode("utf-8")

@@ -18,10 +18,10 @@ from typing import Callable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from ..sources import IGNORED
+from ..constants import IGNORED, SITE_FILE, SOURCE_DIRS
 
-WATCHED_DIRS = ("content", "themes", "static")
-WATCHED_FILES = ("site.yaml",)
+WATCHED_DIRS = SOURCE_DIRS
+WATCHED_FILES = (SITE_FILE,)
 # editor scratch files beyond those the build itself ignores (IGNORED: dot files, ~, .swp, #x#, 4913)
 EDITOR_NOISE = re.compile(r"(\.sw[a-p]$|\.kate-swp$|___jb_(tmp|old)___$|\.(tmp|temp|part|crdownload)$)")
 CHANGES = {"created", "modified", "deleted", "moved", "closed"}  # not "opened"/"closed_no_write": reads

@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..constants import CACHE_DIR, OUTPUT_DIR
 from ..render import Output
 from .base import Changes, PublishError, Shipment, Target, resolve_local
 from .folder import sync_folder
@@ -76,7 +77,7 @@ def source_commit(root: Path) -> str | None:
     head = _git("rev-parse", "--short", "HEAD", cwd=root, check=False)
     if head.returncode != 0:
         return None
-    dirty = _git("status", "--porcelain", "--", ".", ":(exclude)output", ":(exclude).riji-cache",
+    dirty = _git("status", "--porcelain", "--", ".", f":(exclude){OUTPUT_DIR}", f":(exclude){CACHE_DIR}",
                  cwd=root, check=False)
     if dirty.returncode != 0 or dirty.stdout.strip():
         return None
