@@ -1,0 +1,239 @@
+"""Full-text search: Pagefind indexes rendered pages in memory and hands back its bundle as files.
+
+Pagefind reads each page's `<html lang>` and keeps one index per language; its `extended` binary
+segments Chinese and Japanese words, so 难民 is found inside "TikTok 难民". The theme marks what is
+indexed (`data-pagefind-body` on the article of posts and pages, tags as `data-pagefind-filter`);
+the caller chooses which pages are offered at all (no drafts, lists or unlisted posts).
+
+This speaks Pagefind's service protocol (base64 JSON messages ending in commas, on the binary's
+stdin and stdout) itself rather than through the `pagefind` package's `PagefindIndex`: that wrapper
+sleeps 100 ms before reading each answer and cannot read an answer over 2 MiB, so a 1,000-post site
+would take minutes and its `get_files` would fail. The binary is the one the package finds; the
+protocol is pinned with the package version in pyproject.toml.
+"""
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import re
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import cbor2
+
+from .diagnostics import Diagnostic
+
+BUNDLE = "pagefind/"  # the bundle's folder in the site; pagefind.js finds its files beside itself
+INSTALL = "pip install 'pagefind[extended]>=1.5.2,<1.6'"
+# never index ruby annotations (pinyin over hanzi): a reader searches the text, not its reading
+CONFIG = {"exclude_selectors": ["rt", "rp"], "keep_index_url": False, "write_playground": False}
+# Pagefind also emits ready-made UIs and a highlighter; the theme brings its own small script
+_UNUSED = re.compile(r"pagefind-(ui|modular-ui|component-ui|highlight)\.(js|css)$")
+_LANG = re.compile(rb"<html\b[^>]*?\slang\s*=\s*[\"']?([A-Za-z][\w-]*)", re.IGNORECASE)
+
+
+class PagefindError(Exception):
+    pass
+
+
+def binary() -> Path | None:
+    """The Pagefind executable the `pagefind` package would run, or None when it is not installed."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return None
+    found = get_executable()
+    return found if found is not None and found.exists() else None
+
+
+def page_url(path: str, base_path: str = "/") -> str:
+    """The address a reader opens for an output file: `en/posts/x/index.html` -> `/en/posts/x/`."""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return base_path.rstrip("/") + "/" + path
+
+
+def index_pages(pages: Mapping[str, bytes], base_path: str = "/",
+                template_of: Callable[[str], str] | None = None,
+                executable: Path | None = None) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Index `pages` ({output path: HTML}); return Pagefind's files under `pagefind/` and diagnostics.
+
+    `template_of(path)` names the template that made a page, for the warning about a missing
+    `lang`; `base_path` is the site's URL path (`/diary/` for a sub-path site)."""
+    problems: list[Diagnostic] = []
+    warned: set[str] = set()
+    for path, html in pages.items():
+        if not _LANG.search(html[:4096]):
+            source = template_of(path) if template_of else path
+            if source not in warned:
+                warned.add(source)
+                problems.append(Diagnostic(source, None, "the page has no <html lang>, so search cannot tell "
+                                           "its language; add lang=\"{{ lang.hreflang }}\" to <html>",
+                                           "warning"))
+    executable = executable or binary()
+    if executable is None:
+        return {}, problems + [Diagnostic("site.yaml", None, "search needs Pagefind, which is not installed: "
+                                          f"{INSTALL} (or set search: {{enabled: false}})")]
+    paths = list(pages)
+    requests = [{"type": "AddFile", "url": page_url(p, base_path), "file_path": None,
+                 "file_contents": pages[p].decode("utf-8", "replace")} for p in paths]
+    try:
+        answers, files = _run(executable, requests)
+    except PagefindError as exc:
+        return {}, problems + [Diagnostic("site.yaml", None, f"search: Pagefind failed: {exc}; "
+                                          f"reinstall it with {INSTALL}")]
+    for path, answer in zip(paths, answers):
+        if answer.get("type") == "Error":
+            problems.append(Diagnostic(path, None, f"search could not index this page: {answer.get('message')}"))
+    files = _deterministic(files)
+    bundle = {BUNDLE + name: content for name, content in sorted(files.items()) if not _UNUSED.search(name)}
+    return bundle, problems
+
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _load(data: bytes):
+    return cbor2.loads(gzip.decompress(data)[len(_SIGNATURE):])
+
+
+def _dump(value) -> bytes:
+    return gzip.compress(_SIGNATURE + cbor2.dumps(value), mtime=0)
+
+
+def _renamed(stem: str, data: bytes) -> str:
+    """`en_c465b59` -> the same language and hash length, the hash now of the canonical bytes."""
+    lang, old = stem.rsplit("_", 1)
+    return f"{lang}_{hashlib.sha256(data).hexdigest()[:len(old)]}"
+
+
+def _deterministic(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The same pages must give the same bytes, but Pagefind writes filter values and languages in
+    hash-map order, which changes from run to run. Sort them, and rename what they change: the
+    filter files, the language metadata naming them, and the entry file naming those."""
+    out, filters, metas = {}, {}, {}
+    for name, data in files.items():
+        if name.startswith("filter/") and name.endswith(".pf_filter"):
+            key, values = _load(data)
+            data = _dump([key, sorted(values)])
+            stem = name[len("filter/"):-len(".pf_filter")]
+            filters[stem] = _renamed(stem, data)
+            name = f"filter/{filters[stem]}.pf_filter"
+        out[name] = data
+    for name in [n for n in out if n.startswith("pagefind.") and n.endswith(".pf_meta")]:
+        meta = _load(out.pop(name))
+        meta[3] = sorted([key, filters.get(stem, stem)] for key, stem in meta[3])
+        data = _dump(meta)
+        stem = name[len("pagefind."):-len(".pf_meta")]
+        metas[stem] = _renamed(stem, data)
+        out[f"pagefind.{metas[stem]}.pf_meta"] = data
+    entry = json.loads(out["pagefind-entry.json"])
+    for info in entry["languages"].values():
+        info["hash"] = metas.get(info["hash"], info["hash"])
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    out["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+    return out
+
+
+def _encode(message_id: int, payload: dict) -> bytes:
+    return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode()) + b","
+
+
+def _run(executable: Path, requests: list[dict]) -> tuple[list[dict], dict[str, bytes]]:
+    """Start the service, make one index, add every page, and return the answers and the files.
+
+    The service answers in order, so all requests are written at once by a thread while this one
+    reads; closing stdin ends the service, so that waits for the last answer."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=errors, cwd=tempfile.gettempdir())
+        except OSError as exc:
+            raise PagefindError(f"cannot start {executable}: {exc}") from exc
+        try:
+            answers = _Answers(proc)
+            _write_all(proc.stdin, [_encode(0, {"type": "NewIndex", "config": CONFIG})])
+            created = answers.next()
+            if created.get("type") != "NewIndex":
+                raise PagefindError(f"cannot create an index: {created.get('message', created)}")
+            index_id = created["index_id"]
+            last = len(requests) + 1
+            messages = [_encode(i, {**r, "index_id": index_id}) for i, r in enumerate(requests, 1)]
+            messages.append(_encode(last, {"type": "GetFiles", "index_id": index_id}))
+            writer = threading.Thread(target=_write_all, args=(proc.stdin, messages), daemon=True)
+            writer.start()
+            added = [answers.next() for _ in requests]
+            got = answers.next()
+            writer.join()
+            if got.get("type") != "GetFiles":
+                raise PagefindError(f"cannot build the index: {got.get('message', got)}")
+            files = {f["path"]: base64.b64decode(f["content"]) for f in got["files"]}
+            return added, files
+        except PagefindError as exc:
+            errors.seek(0)
+            tail = errors.read()[-400:].decode("utf-8", "replace").strip()
+            raise PagefindError(f"{exc}{' (' + tail + ')' if tail else ''}") from None
+        finally:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass  # a broken pipe: the service had already stopped
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
+
+
+def _write_all(stream, messages: list[bytes]) -> None:
+    try:
+        for m in messages:
+            stream.write(m)
+        stream.flush()
+    except (ValueError, OSError):
+        pass  # the service died; the reader reports it
+
+
+class _Answers:
+    """The service's answers in order, read from its stdout in big chunks."""
+
+    def __init__(self, proc: subprocess.Popen):
+        self.stream, self.buffer, self.start = proc.stdout, bytearray(), 0
+
+    def next(self) -> dict:
+        while True:
+            end = self.buffer.find(b",", self.start)
+            if end >= 0:
+                raw = bytes(self.buffer[self.start:end])
+                self.start = end + 1
+                if self.start > 1 << 20:
+                    del self.buffer[:self.start]
+                    self.start = 0
+                try:
+                    message = json.loads(base64.b64decode(raw))
+                except ValueError as exc:
+                    raise PagefindError(f"unreadable answer from the service: {exc}") from None
+                return message.get("payload") or {}
+            chunk = self.stream.read1(1 << 20)
+            if not chunk:
+                raise PagefindError("the service stopped before it answered")
+            self.buffer += chunk
+
+
+def language_sizes(files: Mapping[str, bytes]) -> dict[str, tuple[int, int]]:
+    """{language: (pages, bytes)} of a bundle, from the file names Pagefind gives each language."""
+    entry = json.loads(files.get(BUNDLE + "pagefind-entry.json", b"{}") or b"{}")
+    out = {}
+    for lang, info in entry.get("languages", {}).items():
+        prefix = f"{lang}_"
+        size = sum(len(v) for k, v in files.items()
+                   if k.rsplit("/", 1)[-1].startswith(prefix) or f".{prefix}" in k
+                   or k == f"{BUNDLE}wasm.{lang}.pagefind")
+        out[lang] = (info.get("page_count", 0), size)
+    return out
