@@ -12,19 +12,19 @@ from typing import Callable
 from . import markdown
 from .config import Config, load_config
 from .media import probe_media
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, in_order
 from .memo import BuildMemo, load_memo, save_memo
 from .parallel import fork_map
 from .model import Site, build_site, markdown_jobs
 from .render import Output, materialize
 from .render.assets import theme_assets
 from .render.feeds import feed_links, render_feeds
-from .render.files import bundle_files, static_files
+from .render.files import bundle_files
 from .render.hosting import render_hosting
 from .render.html import render_html
 from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
-from .sources import read_entries
+from .sources import list_files, read_entries
 from .theme import Theme, load_theme
 from .writer import UnsafeOutput, write_output
 
@@ -85,6 +85,12 @@ def _cache_key(text: str, offset: int, settings: dict) -> str:
     return h.hexdigest()
 
 
+def static_files(root: Path, diag: Diagnostics) -> dict[str, Path]:
+    """The site's static/ folder, copied as it is: listed here, with the sources, not by a renderer."""
+    static = root / "static"
+    return dict(list_files(static, root, diag)) if static.is_dir() else {}
+
+
 def markdown_settings(config: Config, strings: dict) -> dict[str, dict]:
     """What Markdown rendering depends on besides the text, per language."""
     def tr(code, key, default):
@@ -119,33 +125,42 @@ def render_markdown(config: Config, jobs, workers: int, memo: BuildMemo | None =
 
 def build(root: Path, options: BuildOptions | None = None,
           progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Build the site in memory; the caller decides whether to write or serve the result."""
+    """Build the site in memory; the caller decides whether to write or serve the result. Each stage
+    returns its own diagnostics; the result holds them all, in order, in a list of its own."""
     options = options or BuildOptions()
     started = time.perf_counter()
     say = progress or (lambda _msg: None)
     root = root.resolve()
-    diag = Diagnostics(root)
+    problems: list[Diagnostic] = []
     result = BuildResult()
 
+    def stage(run):
+        """`run(diag)` with a collector of its own, for the stages that take one."""
+        own = Diagnostics(root)
+        value = run(own)
+        problems.extend(own.items)
+        return value
+
     def finish() -> BuildResult:
-        result.diagnostics = diag.items = diag.sorted()  # lazy pages report their errors here later
+        result.diagnostics = in_order(problems)
         result.seconds = time.perf_counter() - started
         return result
 
     say("reading site.yaml")
-    config = load_config(root, diag)
+    config = stage(lambda d: load_config(root, d))
     if config is None:
         return finish()
     result.config = config
-    config_broken = bool(diag)  # then content is still checked, but nothing is rendered from it
-    theme = load_theme(root, config.theme, diag, config.codes)
+    config_broken = any(d.severity == "error" for d in problems)  # content is still checked, not rendered
+    theme, found = load_theme(root, config.theme, config.codes)
+    problems += found
     result.theme = theme
     say("reading content")
     memo, memo_file = options.memo, None
     if memo is None and options.cache:  # the preview brings its own memo; `riji build` keeps one on disk
         memo_file = root / CACHE_DIR / "memo.pickle"
         memo = load_memo(memo_file)
-    sources = read_entries(config, diag, memo)
+    sources = stage(lambda d: read_entries(config, d, memo))
     say(f"rendering Markdown of {len(sources)} documents")
     rendered = render_markdown(config, markdown_jobs(sources), options.cores, memo,
                                markdown_settings(config, theme.strings))
@@ -153,39 +168,46 @@ def build(root: Path, options: BuildOptions | None = None,
         save_memo(memo_file, memo)
     now = options.now or datetime.now(timezone.utc)
     say("measuring audio")
-    media = probe_media(config, sources, diag)
-    site = build_site(config, sources, rendered, diag, now=now, drafts=options.drafts, future=options.future,
-                      media=media.audio, images=media.images)
+    media, found = probe_media(config, root, sources)
+    problems += found
+    site, found = build_site(config, sources, rendered, root, now=now, drafts=options.drafts,
+                             future=options.future, media=media.audio, images=media.images)
+    problems += found
     result.site = site
     if config_broken:
         return finish()
 
     say("rendering pages")
     asset_urls, files = theme_assets(theme)
-    statics = static_files(root, diag)
+    statics = stage(lambda d: static_files(root, d))
 
     def add(part: Output) -> None:
         """Every output path is made once: a copied file never silently replaces a page."""
+        own = Diagnostics(root)
         for name, value in part.items():
             if name not in files:
                 files[name] = value
             elif isinstance(value, Path):
-                diag.error(value, None, f"would overwrite the generated /{name}; rename the file")
+                own.error(value, None, f"would overwrite the generated /{name}; rename the file")
             else:
-                diag.error(root / "site.yaml", None, f"two pages would both be written to /{name}")
+                own.error(root / "site.yaml", None, f"two pages would both be written to /{name}")
+        problems.extend(own.items)
 
-    add(render_feeds(site, diag))
-    add(render_podcast(site, diag))
+    add(render_feeds(site))
+    podcast, found = render_podcast(site, root)
+    problems += found
+    add(podcast)
     add(render_sitemap(site))
     add(render_hosting(site, asset_urls))
-    add(render_html(site, theme, diag, asset_urls=asset_urls, static_names=set(statics),
+    add(render_html(site, theme, root, asset_urls=asset_urls, static_names=set(statics),
                     feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),
                     extra_body=options.extra_body))
     add(bundle_files(site))
     add(statics)
     if not options.lazy:
         say(f"rendering {len(files)} pages")
-        files = materialize(files, diag.items, options.cores)
+        files, found = materialize(files, options.cores)
+        problems += found
     result.files = files
     return finish()
 
@@ -198,14 +220,14 @@ def build_to(root: Path, out_dir: Path, options: BuildOptions | None = None,
     options = replace(options or BuildOptions(), lazy=True)
     result = build(root, options, progress)
     if result.ok:
+        problems = list(result.diagnostics)
         try:
             if progress:
                 progress(f"rendering and writing {len(result.files)} files")
-            write_output(result.files, out_dir, root, result.diagnostics,
-                         options.cores, background_cleanup)
+            _swapped, found = write_output(result.files, out_dir, root, options.cores, background_cleanup)
+            problems += found
         except (UnsafeOutput, OSError) as exc:
-            result.diagnostics.append(Diagnostic(str(out_dir), None, str(exc)))
-        # each worker reports a broken template once: keep one of each
-        result.diagnostics[:] = sorted(set(result.diagnostics), key=lambda d: (d.path, d.line or 0, d.message))
+            problems.append(Diagnostic(str(out_dir), None, str(exc)))
+        result.diagnostics = in_order(problems)
     result.seconds = time.perf_counter() - started
     return result

@@ -1,4 +1,5 @@
-"""Errors as values: every stage appends here instead of raising, so one run reports everything."""
+"""Errors as values: each stage returns its own diagnostics instead of raising, so one run reports
+everything and no list is shared between stages."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ class Diagnostic:
 
 @dataclass
 class Diagnostics:
-    """Collector shared by the stages of one run; `root` makes paths relative for messages."""
+    """One stage's collector, local to it (its `items` are what the stage returns); `root` makes
+    paths relative for messages."""
 
     root: Path | None = None
     items: list[Diagnostic] = field(default_factory=list)
@@ -41,9 +43,6 @@ class Diagnostics:
     def warning(self, path: Path | str | None, line: int | None, message: str) -> None:
         self.items.append(Diagnostic(self._rel(path), line, message, "warning"))
 
-    def extend(self, other: "Diagnostics | list[Diagnostic]") -> None:
-        self.items.extend(other.items if isinstance(other, Diagnostics) else other)
-
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "error"]
@@ -52,12 +51,17 @@ class Diagnostics:
         return bool(self.errors)
 
     def sorted(self) -> list[Diagnostic]:
-        seen, out = set(), []
-        for d in sorted(self.items, key=lambda d: (d.path, d.line or 0, d.message)):
-            if d not in seen:
-                seen.add(d)
-                out.append(d)
-        return out
+        return in_order(self.items)
+
+
+def in_order(problems) -> list[Diagnostic]:
+    """By file and line, each once: how a run reports its diagnostics."""
+    seen, out = set(), []
+    for d in sorted(problems, key=lambda d: (d.path, d.line or 0, d.message)):
+        if d not in seen:
+            seen.add(d)
+            out.append(d)
+    return out
 
 
 def did_you_mean(word: str, choices) -> str:

@@ -17,7 +17,7 @@ import mutagen
 from PIL import Image, UnidentifiedImageError
 
 from .config import Config
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .model import Urls
 from .sources import SourceDoc, SourceEntry
 
@@ -81,7 +81,9 @@ class _Probe:
     duration: float
 
 
-def probe_media(config: Config, sources: list[SourceEntry], diag: Diagnostics) -> Media:
+def probe_media(config: Config, root: Path, sources: list[SourceEntry]) -> tuple[Media, list[Diagnostic]]:
+    """(what the recordings and images are, the diagnostics of the files that are unusable)."""
+    diag = Diagnostics(root)
     media = Media()
     urls = Urls(config)
     probes: dict[Path, _Probe | str] = {}  # each file read once, even when several documents share it
@@ -89,7 +91,7 @@ def probe_media(config: Config, sources: list[SourceEntry], diag: Diagnostics) -
         for code, sdoc in src.docs.items():
             if "audio" not in sdoc.meta:
                 continue
-            found = _locate(sdoc.meta["audio"], "audio", src, sdoc, code, config, urls, diag)
+            found = _locate(sdoc.meta["audio"], "audio", src, sdoc, code, root, urls, diag)
             if found is None:
                 continue
             path, url = found
@@ -103,16 +105,16 @@ def probe_media(config: Config, sources: list[SourceEntry], diag: Diagnostics) -
                 continue
             _check_name(path, probe, sdoc, line, diag)
             media.audio[(src.name, code)] = Audio(url, path, probe.mime, probe.length, probe.duration,
-                                                  _episode_art(src, sdoc, code, config, urls, diag))
+                                                  _episode_art(src, sdoc, code, config, root, urls, diag))
     for src in sources:  # an Open Graph image must exist too (a web address is taken as given)
         for code, sdoc in src.docs.items():
             image = sdoc.meta.get("image")
             if image is not None and not (isinstance(image, str) and _SCHEME.match(image.strip())):
-                _locate(image, "image", src, sdoc, code, config, urls, diag)
+                _locate(image, "image", src, sdoc, code, root, urls, diag)
     if config.podcast is not None and config.podcast.image:
-        media.cover = _cover(config, diag)
+        media.cover = _cover(config, root, diag)
     media.images = _image_sizes(sources)
-    return media
+    return media, diag.items
 
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -135,7 +137,7 @@ def _image_sizes(sources: list[SourceEntry]) -> dict[Path, tuple[int, int]]:
     return sizes
 
 
-def _locate(value, key: str, src: SourceEntry, sdoc: SourceDoc, code: str, config: Config, urls: Urls,
+def _locate(value, key: str, src: SourceEntry, sdoc: SourceDoc, code: str, root: Path, urls: Urls,
             diag: Diagnostics) -> tuple[Path, str] | None:
     """(file, site-relative URL) of a front-matter file reference: beside the post, or /path in static/."""
     line = sdoc.lines.get(key)
@@ -148,7 +150,7 @@ def _locate(value, key: str, src: SourceEntry, sdoc: SourceDoc, code: str, confi
                                     f"in static/ so its size and duration can be read")
         return None
     if value.startswith("/"):
-        base, rel, where = config.root / "static", value.lstrip("/"), "static/"
+        base, rel, where = root / "static", value.lstrip("/"), "static/"
         url = rel
     else:
         if src.bundle is None:
@@ -222,9 +224,9 @@ def check_artwork(path: Path) -> tuple[Artwork | None, list[str]]:
     return (None if problems else Artwork(path, fmt, width, height)), problems
 
 
-def _cover(config: Config, diag: Diagnostics) -> Artwork | None:
-    yaml_path, line = config.root / "site.yaml", config.line("podcast", "image")
-    static = config.root / "static"
+def _cover(config: Config, root: Path, diag: Diagnostics) -> Artwork | None:
+    yaml_path, line = root / "site.yaml", config.line("podcast", "image")
+    static = root / "static"
     path = static / config.podcast.image
     if static.resolve() not in path.resolve().parents:
         diag.error(yaml_path, line, f"podcast cover '{config.podcast.image}' points outside static/")
@@ -238,13 +240,13 @@ def _cover(config: Config, diag: Diagnostics) -> Artwork | None:
     return artwork
 
 
-def _episode_art(src: SourceEntry, sdoc: SourceDoc, code: str, config: Config, urls: Urls,
+def _episode_art(src: SourceEntry, sdoc: SourceDoc, code: str, config: Config, root: Path, urls: Urls,
                  diag: Diagnostics) -> str | None:
     """The post's `image:` doubles as episode artwork when podcast apps would accept it; else a warning."""
     value = sdoc.meta.get("image")
     if not value or not isinstance(value, str) or _SCHEME.match(value) or config.podcast is None:
         return None
-    found = _locate(value, "image", src, sdoc, code, config, urls, Diagnostics())  # the page reports it
+    found = _locate(value, "image", src, sdoc, code, root, urls, Diagnostics())  # reported above, once
     if found is None:
         return None
     artwork, problems = check_artwork(found[0])

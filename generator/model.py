@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import slugs, text
 from .config import Config
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .markdown import PLACEHOLDER, Rendered, html_to_text
 from .sources import SourceDoc, SourceEntry
 
@@ -203,9 +203,11 @@ def _summary(meta: dict, html: str) -> str:
 
 
 def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[str, str], Rendered],
-               diag: Diagnostics, *, now: datetime, drafts: bool = False, future: bool = False,
-               media: dict | None = None, images: dict | None = None) -> Site:
-    """`media` maps (entry name, language) to the recording the media stage measured."""
+               root: Path, *, now: datetime, drafts: bool = False, future: bool = False,
+               media: dict | None = None, images: dict | None = None) -> tuple[Site, list[Diagnostic]]:
+    """(the site, what is wrong with its content); `media` maps (entry name, language) to the
+    recording the media stage measured. `root` only makes the messages' paths relative."""
+    diag = Diagnostics(root)
     urls = Urls(config)
     by_path = _link_targets(sources)
     published = {e.name for e in sources if (drafts or not e.draft) and
@@ -259,7 +261,7 @@ def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[
             tag_slugs[slug] = key
             tags[key] = Tag(key, slug, dict(config.tags.get(key) or {}))
     tags = dict(sorted(tags.items()))
-    return Site(config, entries, posts, pages, tags)
+    return Site(config, entries, posts, pages, tags), diag.items
 
 
 def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by_path, published,

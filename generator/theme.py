@@ -11,11 +11,12 @@ from pathlib import Path
 
 import jinja2
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .sources import IGNORED
 from .yamlfile import YamlError, load
 
 PACKAGE_DIR = Path(__file__).parent
+FINGERPRINTED = (".css", ".js")  # assets whose name carries a digest of their contents
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -51,6 +52,7 @@ class Theme:
     strings: dict[str, dict[str, str]]
     env: jinja2.Environment
     assets: dict[str, Path] = field(default_factory=dict)  # name -> source file
+    data: dict[str, bytes] = field(default_factory=dict)  # name -> contents, of the fingerprinted ones
 
     def template_path(self, name: str) -> str:
         for d in self.dirs:
@@ -59,9 +61,11 @@ class Theme:
         return name
 
 
-def load_theme(root: Path, name: str, diag: Diagnostics, codes: list[str] | None = None) -> Theme:
-    """The theme `name` over the default one; `codes` are the site's languages, each of which
-    should have every UI string (a missing one falls back to the default language, with a warning)."""
+def load_theme(root: Path, name: str, codes: list[str] | None = None) -> tuple[Theme, list[Diagnostic]]:
+    """(the theme `name` over the default one, its diagnostics); `codes` are the site's languages,
+    each of which should have every UI string (a missing one falls back to the default language,
+    with a warning). The theme's own files are read here, so renderers read nothing from disk."""
+    diag = Diagnostics(root)
     default = default_theme_dir()
     dirs = []
     site_theme = root / "themes" / name
@@ -92,7 +96,8 @@ def load_theme(root: Path, name: str, diag: Diagnostics, codes: list[str] | None
             for p in sorted(static.rglob("*")):
                 if p.is_file() and not any(IGNORED.search(part) for part in p.relative_to(static).parts):
                     assets[p.relative_to(static).as_posix()] = p
-    return Theme(dirs, strings, env, assets)
+    data = {name: path.read_bytes() for name, path in assets.items() if name.endswith(FINGERPRINTED)}
+    return Theme(dirs, strings, env, assets, data), diag.items
 
 
 def _read_strings(path: Path, diag: Diagnostics) -> dict[str, dict[str, str]]:

@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 
 from .parallel import fork_map
-from .render import Lazy, Output
+from .diagnostics import Diagnostic
+from .render import PARALLEL_FILES, Lazy, Output, gather
 
 
 class UnsafeOutput(Exception):
@@ -48,17 +49,20 @@ def _inside(target: Path, rel: str) -> Path:
     return target / rel
 
 
-def _write_chunk(shared, keys: list[str]) -> list:
-    """Write some of the files (rendering lazy pages on the way); return new diagnostics."""
-    files, target, problems = shared
-    before = len(problems)
+def _write_chunk(shared, keys: list[str]) -> list[tuple[str, tuple[Diagnostic, ...]]]:
+    """Write some of the files (rendering lazy pages on the way); return (path, its diagnostics)
+    of the pages that have any."""
+    files, target = shared
+    problems = []
     made: set[Path] = set()
     for rel in keys:
         value = files[rel]
         if isinstance(value, Lazy):
-            value = value()
+            value, own = value()
+            if own:
+                problems.append((rel, own))
             if value is None:
-                continue  # its template error is in `problems`
+                continue
         dest = _inside(target, rel)
         if dest.parent not in made:
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -68,25 +72,23 @@ def _write_chunk(shared, keys: list[str]) -> list:
         else:
             with open(dest, "wb") as fh:
                 fh.write(value)
-    return problems[before:]
+    return problems
 
 
-def write_files(files: Output, target: Path, problems: list | None = None, workers: int = 1) -> None:
-    """Write `files` below `target` (new or empty). Lazy pages are rendered here, on `workers`
-    forked processes when there are many, so rendering and disk writes overlap; their template
-    errors are appended to `problems`."""
-    shared = (files, target, problems if problems is not None else [])
-    parts, forked = fork_map(_write_chunk, sorted(files), shared, workers if problems is not None else 1, 400)
-    if forked:
-        for new_problems in parts:
-            problems.extend(new_problems)
+def write_files(files: Output, target: Path, workers: int = 1) -> list[Diagnostic]:
+    """Write `files` below `target` (new or empty) and return the diagnostics of the lazy pages,
+    which are rendered here, on `workers` forked processes when there are many, so rendering and
+    disk writes overlap."""
+    parts, _forked = fork_map(_write_chunk, sorted(files), (files, target), workers, PARALLEL_FILES)
+    return gather(d for _rel, own in sorted(pair for part in parts for pair in part) for d in own)
 
 
-def write_output(files: Output, out_dir: Path, site_root: Path, problems: list | None = None,
-                 workers: int = 1, background_cleanup: bool = False) -> bool:
-    """Write into a sibling folder, then swap it in, unless rendering the lazy pages added an error
-    to `problems` (then nothing changes). With `background_cleanup` the previous build is deleted
-    by a detached `rm` so the command returns at once (the next build sweeps leftovers)."""
+def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1,
+                 background_cleanup: bool = False) -> tuple[bool, list[Diagnostic]]:
+    """(swapped in?, diagnostics). Writes into a sibling folder, then swaps it in, unless rendering
+    the lazy pages reported an error (then nothing changes). With `background_cleanup` the previous
+    build is deleted by a detached `rm` so the command returns at once (the next build sweeps
+    leftovers)."""
     check_output_dir(out_dir, site_root)
     out_dir = out_dir.resolve()  # a symlinked output/ is updated where it points
     parent = out_dir.parent
@@ -100,19 +102,18 @@ def write_output(files: Output, out_dir: Path, site_root: Path, problems: list |
                 continue  # a crash between the two renames left the last good site here: keep it
             shutil.rmtree(leftover, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-new-", dir=parent))
-        errors_before = _errors(problems)
         try:
-            write_files(files, tmp, problems, workers)
+            problems = write_files(files, tmp, workers)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        if _errors(problems) > errors_before:
+        if any(d.severity == "error" for d in problems):
             shutil.rmtree(tmp, ignore_errors=True)
-            return False
+            return False, problems
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; a site is for reading
         if not out_dir.exists():
             os.replace(tmp, out_dir)
-            return True
+            return True, problems
         old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-old-", dir=parent))
         os.replace(out_dir, old)
         try:
@@ -126,7 +127,7 @@ def write_output(files: Output, out_dir: Path, site_root: Path, problems: list |
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     else:
         shutil.rmtree(old, ignore_errors=True)
-    return True
+    return True, problems
 
 
 def _lock(handle) -> None:
@@ -135,7 +136,3 @@ def _lock(handle) -> None:
     except ImportError:  # Windows: no advisory locks; concurrent builds are the user's to avoid
         return
     fcntl.flock(handle, fcntl.LOCK_EX)
-
-
-def _errors(problems: list | None) -> int:
-    return sum(1 for d in problems or [] if d.severity == "error")

@@ -42,7 +42,8 @@ def probe(tmp_path: Path, files: dict):
     write_site(tmp_path, files)
     diag = Diagnostics(tmp_path)
     config = load_config(tmp_path, diag)
-    media = probe_media(config, read_entries(config, diag), diag)
+    media, problems = probe_media(config, tmp_path, read_entries(config, diag))
+    diag.items += problems
     return media, diag
 
 
@@ -119,7 +120,7 @@ def test_every_bad_recording_is_reported_with_file_and_line_in_one_run(tmp_path)
 ])
 def test_player_duration_in_each_language(tmp_path, seconds, en, zh):
     write_site(tmp_path, {})
-    theme = load_theme(tmp_path, "default", Diagnostics(tmp_path))
+    theme, _problems = load_theme(tmp_path, "default")
     audio = Audio("en/posts/walk/a%20b.mp3", Path("a b.mp3"), "audio/mpeg", 212_345, seconds)
     template = theme.env.get_template("partials/audio.html")
     for code, caption in (("en", en), ("zh", zh)):

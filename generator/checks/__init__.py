@@ -34,7 +34,7 @@ def check_site(result, *, folder: Path | None = None, validate_html: bool | None
         return [Diagnostic("site", None, "the build failed, so nothing was checked")]
     config = result.config or site.config
     diag = Diagnostics(config.root)
-    files = materialize(result.files)
+    files, _problems = materialize(result.files)  # a page that fails is in the build's diagnostics
     texts = {p: _bytes(v).decode("utf-8", "replace") for p, v in files.items() if p.endswith(".html")}
     styles = {p: _bytes(v).decode("utf-8", "replace") for p, v in files.items() if p.endswith(".css")}
     xml = {p: _bytes(v) for p, v in files.items() if p.endswith(".xml")}

@@ -5,52 +5,67 @@ None of them writes; `writer` is the only code that touches the output folder.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
+from ..diagnostics import Diagnostic
 from ..parallel import fork_map
+
+PARALLEL_FILES = 400  # below this many files, forking workers costs more than it saves
+
+Made = tuple["bytes | None", tuple[Diagnostic, ...]]  # a lazy file's bytes (None: failed) and its problems
 
 
 class Lazy:
     """Bytes made when first asked for, so the preview renders only the pages a browser requests.
 
-    The function returns None when it failed (having reported a diagnostic)."""
+    The function returns (bytes, diagnostics); bytes is None when it failed, and the diagnostics
+    say why. Both are kept, so asking twice reports the same problems, not new ones."""
 
-    __slots__ = ("fn", "value", "done")
+    __slots__ = ("fn", "made")
 
-    def __init__(self, fn: Callable[[], bytes | None]):
-        self.fn, self.value, self.done = fn, None, False
+    def __init__(self, fn: Callable[[], Made]):
+        self.fn, self.made = fn, None
 
-    def __call__(self) -> bytes | None:
-        if not self.done:
-            self.value, self.done = self.fn(), True
-        return self.value
+    def __call__(self) -> Made:
+        if self.made is None:
+            value, problems = self.fn()
+            self.made = (value, tuple(problems))
+        return self.made
 
 
 Output = dict[str, "bytes | Path | Lazy"]
 
 
-def _render_chunk(shared, keys: list[str]) -> tuple[dict[str, bytes | None], list]:
-    files, problems = shared
-    before = len(problems)
-    return {k: files[k]() for k in keys}, problems[before:]
+def gather(problems: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics of many pages (in output-path order) as one list: a broken template fails every
+    page made with it, and is reported once, at the first such page."""
+    seen, out = set(), []
+    for d in problems:
+        key = (d.path, d.line, d.message.split(": ", 1)[-1]) if d.message.startswith(TEMPLATE_ERROR) else d
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
 
 
-def materialize(files: Output, problems: list | None = None, workers: int = 1) -> Output:
-    """Render every lazy file, on `workers` forked processes when there are many; drop those that
-    failed (their diagnostics, appended to `problems`, say why)."""
-    lazy = [k for k, v in files.items() if isinstance(v, Lazy)]
-    parts, forked = fork_map(_render_chunk, lazy, (files, problems if problems is not None else []),
-                             workers if problems is not None else 1, 400)
-    rendered: dict[str, bytes | None] = {}
-    for part, new_problems in parts:
-        rendered.update(part)
-        if forked:
-            problems.extend(new_problems)
+TEMPLATE_ERROR = "template error while rendering /"
+
+
+def _render_chunk(files: Output, keys: list[str]) -> list[tuple[str, Made]]:
+    return [(k, files[k]()) for k in keys]
+
+
+def materialize(files: Output, workers: int = 1) -> tuple[Output, list[Diagnostic]]:
+    """(every lazy file rendered, on `workers` forked processes when there are many, with those that
+    failed left out; their diagnostics)."""
+    lazy = sorted(k for k, v in files.items() if isinstance(v, Lazy))
+    parts, _forked = fork_map(_render_chunk, lazy, files, workers, PARALLEL_FILES)
+    made = dict(pair for part in parts for pair in part)
     out: Output = {}
     for path, value in files.items():
         if isinstance(value, Lazy):
-            value = rendered[path]
+            value = made[path][0]
             if value is None:
                 continue
         out[path] = value
-    return out
+    return out, gather(d for path in lazy for d in made[path][1])

@@ -9,9 +9,7 @@ from pygments.style import Style
 from pygments.token import (Comment, Error, Generic, Keyword, Name, Number, Operator, String,
                             Token)
 
-from ..theme import Theme, fingerprint
-
-FINGERPRINTED = (".css", ".js")
+from ..theme import FINGERPRINTED, Theme, fingerprint
 
 
 class RijiLight(Style):
@@ -62,7 +60,7 @@ def theme_assets(theme: Theme) -> tuple[dict[str, str], dict[str, bytes | Path]]
     files: dict[str, bytes | Path] = {}
     for name, path in theme.assets.items():
         if name.endswith(FINGERPRINTED):
-            data = path.read_bytes()
+            data = theme.data[name]
             if name == "style.css":
                 data += pygments_css().encode()
             out = "assets/" + fingerprint(name, data)

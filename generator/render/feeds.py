@@ -21,7 +21,6 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..config import Config, Language
-from ..diagnostics import Diagnostics
 from ..model import Doc, Entry, Site, Tag, Urls
 from . import Lazy, Output
 
@@ -129,7 +128,7 @@ class AtomLinks(BaseEntryExtension):
         return entry
 
 
-def render_feeds(site: Site, diag: Diagnostics) -> Output:
+def render_feeds(site: Site) -> Output:
     config = site.config
     urls = Urls(config)
     limit = config.feeds["items"]
@@ -151,10 +150,10 @@ def render_feeds(site: Site, diag: Diagnostics) -> Output:
 
 
 def _feed(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], others: list[Language],
-          fmt: str) -> bytes:
+          fmt: str) -> tuple[bytes, tuple]:
     """One feed's XML, made when asked for: the preview then builds only the feeds a reader opens."""
     fg = _generator(site, lang, tag, docs, others, fmt)
-    return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+    return (fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)), ()
 
 
 def _generator(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], others: list[Language],

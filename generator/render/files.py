@@ -1,18 +1,10 @@
-"""Files copied as they are: the site's static/ folder and each post's bundle assets."""
+"""Files copied as they are: each post's bundle assets, beside every translation."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from ..model import Site
-from ..diagnostics import Diagnostics
-from ..sources import list_files
 from . import Output
-
-
-def static_files(root: Path, diag: Diagnostics) -> Output:
-    static = root / "static"
-    return dict(list_files(static, root, diag)) if static.is_dir() else {}
 
 
 def bundle_files(site: Site) -> Output:

@@ -15,7 +15,7 @@ from ..config import Language
 from ..diagnostics import Diagnostics
 from ..model import Doc, Listed, Site, Urls
 from ..theme import Theme
-from . import Lazy, Output
+from . import TEMPLATE_ERROR, Lazy, Output
 from .podcast import clock, parse_chapters
 
 
@@ -92,7 +92,7 @@ def language_name(code: str, in_locale: Locale, fallback: str) -> str:
     return in_locale.languages.get(code.split("-")[0], fallback)
 
 
-def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict[str, str],
+def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, str],
                 static_names: set[str], feeds_for, extra_body: str = "") -> Output:
     config = site.config
     urls = Urls(config)
@@ -126,20 +126,20 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
                                alternates=alternates if len(alternates) > 1 else [],
                                switcher=switcher, image=extra.pop("image", None), **extra)
 
-    def page_bytes(ctx: Context, template: str, path: str, root: bool, make_values) -> bytes | None:
+    def page_bytes(ctx: Context, template: str, path: str, root: bool, make_values):
+        """(the page, its diagnostics): a page's own problems travel with it."""
         try:
             values = {**ctx.values, **make_values(), "root": root}
-            return theme.env.get_template(template).render(**values).encode("utf-8")
+            return theme.env.get_template(template).render(**values).encode("utf-8"), ()
         except jinja2.TemplateSyntaxError as exc:
             where = (exc.filename or theme.template_path(template), exc.lineno)
-            problem = (where, f"template syntax error: {exc.message}")
+            problem = f"template syntax error: {exc.message}"
         except Exception as exc:  # a theme's bug must not crash the build: report where it is
             where = _template_frame(exc) or (theme.template_path(template), None)
-            problem = (where, f"{type(exc).__name__}: {exc}")
-        if problem not in template_errors:
-            template_errors[problem] = path
-            diag.error(where[0], where[1], f"template error while rendering /{path}: {problem[1]}")
-        return None
+            problem = f"{type(exc).__name__}: {exc}"
+        own = Diagnostics(site_root)
+        own.error(where[0], where[1], f"{TEMPLATE_ERROR}{path}: {problem}")
+        return None, own.items
 
     def emit(ctx: Context, template: str, path: str, make_values, _root: bool = False):
         """Register a page; its template values are only worked out when it is rendered, so the
@@ -147,7 +147,6 @@ def render_html(site: Site, theme: Theme, diag: Diagnostics, *, asset_urls: dict
         key = "index.html" if _root else (path + "index.html" if path.endswith("/") or not path else path)
         out[key] = Lazy(partial(page_bytes, ctx, template, path, _root, make_values))
 
-    template_errors: dict = {}
     every = {c: None for c in config.codes}
 
     def all_langs(fn) -> dict[str, str]:

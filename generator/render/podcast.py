@@ -88,7 +88,8 @@ class PodcastItem(BaseEntryExtension):
         return item
 
 
-def render_podcast(site: Site, diag: Diagnostics) -> Output:
+def render_podcast(site: Site, root) -> tuple[Output, list]:
+    diag = Diagnostics(root)
     config = site.config
     urls = Urls(config)
     out: Output = {}
@@ -101,11 +102,11 @@ def render_podcast(site: Site, diag: Diagnostics) -> Output:
         narrated = sum(1 for e in feed_entries(site) for d in e.docs.values() if d.audio)
         if narrated:
             some = "1 post has" if narrated == 1 else f"{narrated} posts have"
-            diag.warning(config.root / "site.yaml", None,
+            diag.warning(root / "site.yaml", None,
                          f"{some} audio, but site.yaml has no 'podcast:' section, so no podcast feed is made")
-        return out
+        return out, diag.items
     if not config.base_url.startswith("https://") and any(episodes(site, c) for c in config.codes):
-        diag.warning(config.root / "site.yaml", config.line("base_url"),
+        diag.warning(root / "site.yaml", config.line("base_url"),
                      "podcast apps expect https addresses; base_url is not https")
     for lang in config.languages:
         docs = episodes(site, lang.code)
@@ -125,7 +126,7 @@ def render_podcast(site: Site, diag: Diagnostics) -> Output:
             chapter_urls[id(doc)] = urls.absolute(doc.url + CHAPTERS_FILE)
         fg = _generator(site, lang, docs, chapter_urls, diag)
         out[urls.feed(lang.code, "podcast")] = fg.rss_str(pretty=True)
-    return out
+    return out, diag.items
 
 
 def chapters_json(chapters: list[dict]) -> bytes:

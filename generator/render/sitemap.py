@@ -15,7 +15,7 @@ def render_sitemap(site: Site) -> Output:
     return {"sitemap.xml": Lazy(partial(_sitemap, site)), "robots.txt": robots.encode()}
 
 
-def _sitemap(site: Site) -> bytes:
+def _sitemap(site: Site) -> tuple[bytes, tuple]:
     config = site.config
     urls = Urls(config)
     groups: list[tuple[dict[str, str], str | None]] = []  # ({lang: url}, lastmod)
@@ -49,7 +49,7 @@ def _sitemap(site: Site) -> bytes:
                                  f'href={quoteattr(urls.absolute(default))}/>')
             lines.append("  </url>")
     lines.append("</urlset>\n")
-    return "\n".join(lines).encode()
+    return "\n".join(lines).encode(), ()
 
 
 def _lastmod(entries) -> str | None:

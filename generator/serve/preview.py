@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..build import BuildOptions, BuildResult, build
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, in_order
 from ..render import Lazy
 from .livereload import Channel, script_tag, sse_message
 
@@ -123,6 +123,7 @@ class Preview:
                 traceback.print_exc()
                 result = BuildResult(diagnostics=[Diagnostic("riji", None, f"internal error: {exc!r}")])
             errors = [d for d in result.diagnostics if d.severity == "error"]
+            rendered: list[Diagnostic] = []
             if not errors:
                 with self.lock:
                     css_only = (bool(present(changed)) and self.good is not None and not self.errors
@@ -131,7 +132,7 @@ class Preview:
                     self.good, self.errors = result, []
                     self.kind = "css" if css_only else "reload"
                     self.hrefs = self._stylesheets(result, token) if css_only else {}
-                self._prerender()
+                rendered = self._prerender()
             else:
                 with self.lock:
                     self.errors = errors
@@ -139,8 +140,9 @@ class Preview:
             with self.lock:
                 ok = not self.errors
                 kind = self.kind if ok else "error"
-            # a page's template error, found while pre-rendering, is in result.diagnostics too
-            return Rebuilt(ok, kind, result.seconds, list(result.diagnostics), result.summary() if ok else "")
+            # with a page's template error, found while pre-rendering
+            return Rebuilt(ok, kind, result.seconds, in_order([*result.diagnostics, *rendered]),
+                           result.summary() if ok else "")
 
     def _stylesheets(self, result: BuildResult, token: str) -> dict[str, str]:
         """Un-fingerprinted stylesheet URL -> its new URL, for a tab to swap without reloading."""
@@ -152,14 +154,17 @@ class Preview:
                 out[key] = base + path if key != base + path else f"{base}{path}?v={token}"
         return out
 
-    def _prerender(self) -> None:
+    def _prerender(self) -> list[Diagnostic]:
         """Render the pages open tabs show before telling them to reload: their request then costs
-        nothing, and a template error shows as an overlay instead of a broken page."""
+        nothing, and a template error shows as an overlay instead of a broken page. Returns the
+        diagnostics of those pages."""
         good, _ = self.snapshot()
+        problems: list[Diagnostic] = []
         for page in self.channel.pages()[:16]:
             found = self.lookup(page, good)
             if isinstance(found, Lazy):
-                self.render(found, good)
+                problems += self.render(found, good)[1]
+        return problems
 
     # -- state for tabs ---------------------------------------------------------------------------
 
@@ -195,19 +200,16 @@ class Preview:
             key += "index.html"
         return good.files.get(key)
 
-    def render(self, lazy: Lazy, good: BuildResult) -> bytes | None:
-        """Render a page of `good`; if that is the served build, a template error becomes the current
-        error, shown in every tab."""
+    def render(self, lazy: Lazy, good: BuildResult) -> tuple[bytes | None, list[Diagnostic]]:
+        """(a page of `good`, its diagnostics); if that is the served build, a template error becomes
+        the current error, shown in every tab."""
         with self.render_lock:
-            before = len(good.diagnostics)
             try:
-                value = lazy()
+                value, problems = lazy()
             except Exception as exc:  # a renderer's bug: report it like a template error
                 traceback.print_exc()
-                lazy.value, lazy.done = None, True
-                good.diagnostics.append(Diagnostic("riji", None, f"internal error: {exc!r}"))
-                value = None
-            fresh = [d for d in good.diagnostics[before:] if d.severity == "error"]
+                lazy.made = value, problems = None, (Diagnostic("riji", None, f"internal error: {exc!r}"),)
+            fresh = [d for d in problems if d.severity == "error"]
         if value is None:
             with self.lock:
                 before = self.errors
@@ -217,7 +219,7 @@ class Preview:
                 changed = self.errors != before
             if changed:
                 self.publish()
-        return value
+        return value, list(problems)
 
     def close(self) -> None:
         self.collector.cancel()

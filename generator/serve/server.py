@@ -288,7 +288,7 @@ class Handler(BaseHTTPRequestHandler):
     def send_value(self, status: int, name: str, value, good, token: str, body: bool) -> None:
         """Send one output of the build `good` (bytes, a file to stream, or a page to render now)."""
         if isinstance(value, Lazy):
-            value = self.server.preview.render(value, good)
+            value, _problems = self.server.preview.render(value, good)
             if value is None:
                 return self.failed_page(body)
         if isinstance(value, Path):
