@@ -28,7 +28,8 @@ class YamlError(Exception):
 
 @dataclass
 class Located:
-    """Parsed YAML data plus the 1-based line of every mapping key, addressed by key path."""
+    """Parsed YAML data plus the 1-based line of every mapping key and list item, addressed by
+    key path (a list item by its index)."""
 
     data: object
     lines: dict[tuple, int]
@@ -47,6 +48,10 @@ def _collect(node, prefix: tuple, out: dict) -> None:
             key = k.value if isinstance(k, yaml.ScalarNode) else None
             out[prefix + (key,)] = k.start_mark.line + 1
             _collect(v, prefix + (key,), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out[prefix + (i,)] = item.start_mark.line + 1
+            _collect(item, prefix + (i,), out)
 
 
 def load(text: str, line_offset: int = 0) -> Located:

@@ -1,0 +1,268 @@
+"""Which translations fell behind: every document compared with its record in `translations.lock`.
+
+Pure: documents and the record in, values out. A language whose text differs from its record has
+changed; if only one has, the others are outdated with respect to it, and the changes are named
+block by block (line and first words in the changed file, and where the translation of each sits).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ..diagnostics import Diagnostic
+from .align import align, by_shape, by_text
+from .blocks import Block, document_blocks, split
+from .lock import Lock, Record, Recorded
+
+MISSING, OUTDATED, BOTH_EDITED, ORPHANED, UNTRACKED = "missing", "outdated", "both_edited", "orphaned", "untracked"
+STATES = (OUTDATED, BOTH_EDITED, ORPHANED, MISSING, UNTRACKED)  # the order `riji status` lists them in
+LABELS = {MISSING: "missing", OUTDATED: "outdated", BOTH_EDITED: "both edited", ORPHANED: "orphaned",
+          UNTRACKED: "untracked"}
+STRICT = (MISSING, OUTDATED, BOTH_EDITED, ORPHANED)  # what `--strict` fails on
+
+
+@dataclass(frozen=True)
+class Version:
+    """One language of a document as it is now."""
+
+    file: str  # relative to the site root
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    kind: str
+    slug: str
+    versions: dict[str, Version]
+
+
+@dataclass(frozen=True)
+class Change:
+    what: str  # "changed", "added" or "removed"
+    block: Block  # as it is now, or for a removed block as it was recorded
+    line: int | None  # in the changed file; for a removed block, the line of the block before it
+    target: int | None  # in the translation: the line of the matching text, or the one to add after
+
+
+@dataclass(frozen=True)
+class Item:
+    state: str
+    name: str
+    lang: str | None  # the translation concerned (missing: the absent language)
+    file: str  # the file to open
+    line: int | None
+    other: str | None = None  # outdated: the changed language; missing: one it exists in; orphaned: the one gone
+    other_file: str | None = None
+    changes: tuple[Change, ...] = ()
+    langs: tuple[str, ...] = ()  # both edited: the languages that changed
+
+
+@dataclass
+class Status:
+    items: list[Item]
+    in_sync: int
+    has_record: bool
+
+    def count(self, state: str) -> int:
+        return len([i for i in self.items if i.state == state])
+
+    @property
+    def strict_failures(self) -> int:
+        return len([i for i in self.items if i.state in STRICT])
+
+    def of(self, name: str, lang: str, state: str = OUTDATED) -> Item | None:
+        return next((i for i in self.items if i.name == name and i.lang == lang and i.state == state), None)
+
+
+def document(entry, root: Path, body: dict[str, list[Block]] | None = None) -> Document:
+    """A `sources.SourceEntry` as status sees it; `body` may bring blocks already split by the
+    Markdown stage, so a build parses nothing twice."""
+    versions = {}
+    for code, doc in entry.docs.items():
+        blocks = (body or {}).get(code)
+        if blocks is None:
+            blocks = split(doc.body, doc.body_line - 1)
+        summary = doc.meta.get("summary")
+        versions[code] = Version(
+            _relative(doc.path, root),
+            tuple(document_blocks(str(doc.meta.get("title") or ""), doc.lines.get("title"),
+                                  str(summary) if summary else None, doc.lines.get("summary"), blocks)))
+    return Document(entry.name, entry.kind, entry.slug, versions)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def match(documents: Iterable[Document], lock: Lock) -> dict[str, Record]:
+    """Document name -> its record: by name, else (renamed file) by kind and slug. A record whose
+    slug changed is still found by its name."""
+    documents = list(documents)
+    found = {d.name: lock[d.name] for d in documents if d.name in lock}
+    used = {r.name for r in found.values()}
+    by_slug = {(r.kind, r.slug): r for r in lock.values() if r.name not in used}
+    for d in documents:
+        if d.name not in found and (r := by_slug.pop((d.kind, d.slug), None)) is not None:
+            found[d.name] = r
+    return found
+
+
+def _same(recorded: Recorded, version: Version) -> bool:
+    return recorded.blocks is not None and [(b.kind, b.fingerprint) for b in recorded.blocks] == \
+        [(b.kind, b.fingerprint) for b in version.blocks]
+
+
+def changes(recorded: Sequence[Block], now: Sequence[Block], translation: Sequence[Block]) -> tuple[Change, ...]:
+    """What changed between an original's record and its text now, each with where its
+    translation sits (aligned against the record, which the translation still follows)."""
+    target = {i: j for i, j in align(recorded, translation, by_shape) if i is not None and j is not None}
+    out = []
+    before_now: int | None = None  # line of the last current block seen, for removed ones
+    before_old: int | None = None  # index of the last recorded block seen, for added ones
+    for i, j in align(recorded, now, by_text):
+        if i is not None and j is not None:
+            if recorded[i].fingerprint != now[j].fingerprint or recorded[i].kind != now[j].kind:
+                t = target.get(i)
+                out.append(Change("changed", now[j], now[j].line, None if t is None else translation[t].line))
+        elif j is not None:
+            t = target.get(before_old) if before_old is not None else None
+            out.append(Change("added", now[j], now[j].line, None if t is None else translation[t].end))
+        else:
+            t = target.get(i)
+            out.append(Change("removed", recorded[i], before_now, None if t is None else translation[t].line))
+        if j is not None:
+            before_now = now[j].end or now[j].line or before_now
+        if i is not None:
+            before_old = i
+    return tuple(out)
+
+
+def status(documents: Iterable[Document], lock: Lock | None, languages: Sequence[str]) -> Status:
+    """`languages`: every language a document should be written in (generated ones excluded)."""
+    documents = list(documents)
+    order = {code: n for n, code in enumerate(languages)}
+    records = match(documents, lock or {})
+    items: list[Item] = []
+    in_sync = 0
+    for doc in documents:
+        present = sorted(doc.versions, key=lambda c: order.get(c, len(order)))
+        record = records.get(doc.name)
+        found = _document_items(doc, present, record, languages)
+        items.extend(found)
+        if len(present) > 1 and not [i for i in found if i.state != MISSING]:
+            in_sync += 1
+    return Status(items, in_sync, lock is not None)
+
+
+def _document_items(doc: Document, present: list[str], record: Record | None,
+                    languages: Sequence[str]) -> list[Item]:
+    v = doc.versions
+    first = v[present[0]]
+    items = []
+    gone = [c for c in (record.langs if record else {}) if c not in v and c in languages]
+    for code in gone:
+        items.append(Item(ORPHANED, doc.name, present[0], first.file, _first_line(first), other=code,
+                          other_file=record.langs[code].file))
+    for code in languages:
+        if code not in v and code not in gone:
+            items.append(Item(MISSING, doc.name, code, first.file, None, other=present[0]))
+    if len(present) < 2:
+        return items
+    if record is None:
+        items.append(Item(UNTRACKED, doc.name, None, first.file, None))
+        return items
+    recorded = {c: record.langs[c] for c in present if c in record.langs}
+    for code in present:
+        if code not in recorded:
+            items.append(Item(UNTRACKED, doc.name, code, v[code].file, None))
+    changed = [c for c in recorded if recorded[c].blocks is not None and not _same(recorded[c], v[c])]
+    if len(changed) > 1:
+        first_change = changes(recorded[changed[0]].blocks, v[changed[0]].blocks, ())
+        items.append(Item(BOTH_EDITED, doc.name, None, v[changed[0]].file,
+                          next((c.line for c in first_change if c.line), None), langs=tuple(changed)))
+    for code in recorded:
+        if code in changed:
+            continue
+        if changed:
+            source = changed[0]
+            found = changes(recorded[source].blocks, v[source].blocks, v[code].blocks)
+            line = next((c.target for c in found if c.target), None)
+            items.append(Item(OUTDATED, doc.name, code, v[code].file, line, other=source,
+                              other_file=v[source].file, changes=found))
+        elif recorded[code].blocks is None:
+            items.append(Item(UNTRACKED, doc.name, code, v[code].file, None))
+    return items
+
+
+def _first_line(version: Version) -> int | None:
+    return next((b.line for b in version.blocks if b.line), None)
+
+
+def sync(documents: Iterable[Document], lock: Lock | None, names: Iterable[str] | None = None) -> Lock:
+    """The record with the given documents (all when `names` is None, or when there is no record
+    yet) declared in sync as they are now. A document in one language only has nothing to pair."""
+    documents = list(documents)
+    if lock is None or names is None:
+        chosen, out = documents, {}
+    else:
+        wanted = set(names)
+        chosen = [d for d in documents if d.name in wanted]
+        out = dict(lock)
+    records = match(documents, lock or {})
+    for doc in chosen:
+        old = records.get(doc.name)
+        if old is not None:
+            out.pop(old.name, None)
+        out.pop(doc.name, None)
+        if len(doc.versions) > 1:
+            out[doc.name] = record(doc)
+    return out
+
+
+def record(doc: Document, pending: Iterable[str] = ()) -> Record:
+    pending = set(pending)
+    return Record(doc.name, doc.slug, {
+        code: Recorded(version.file, None if code in pending else version.blocks)
+        for code, version in sorted(doc.versions.items())})
+
+
+def describe(item: Item) -> str:
+    """One line for a person: what is wrong and what to do."""
+    if item.state == MISSING:
+        return f"only in {item.other}; no {item.lang} translation (riji new --translate {item.file} --to {item.lang})"
+    if item.state == ORPHANED:
+        return (f"its {item.other} version {item.other_file} is gone; if it was renamed, rename this file "
+                f"to match, else run riji status --sync {item.file}")
+    if item.state == BOTH_EDITED:
+        return (f"{' and '.join(item.langs)} both changed since the last sync; review them side by side, "
+                f"then run riji status --sync {item.file}")
+    if item.state == UNTRACKED:
+        which = f"the {item.lang} translation" if item.lang else "this translation pair"
+        return f"{which} is not synced yet; check it, then run riji status --sync {item.file}"
+    n = len(item.changes)
+    what = f"{n} block{'s' if n != 1 else ''} changed" if n else "it changed"
+    return f"{item.lang} translation is outdated: {what} in the {item.other} version {item.other_file}"
+
+
+def describe_change(change: Change, item: Item) -> str:
+    where = f"{item.other_file}:{change.line}" if change.line else item.other_file
+    if change.what == "removed":
+        where = f"{where} (after that line)" if change.line else where
+    label = change.block.label
+    words = f' "{change.block.words}"' if change.block.words else ""
+    goes = ""
+    if change.target:
+        goes = f" -> {item.lang} line {change.target}" if change.what != "added" else \
+            f" -> {item.lang} after line {change.target}"
+    return f"{where}: {change.what} {label}{words}{goes}"
+
+
+def warnings(result: Status) -> list[Diagnostic]:
+    """The problems worth a warning in `riji check`: each with the file and line to open."""
+    return [Diagnostic(i.file, i.line, describe(i), "warning")
+            for i in result.items if i.state in (OUTDATED, BOTH_EDITED, ORPHANED)]

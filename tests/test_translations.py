@@ -1,0 +1,335 @@
+"""Translations as pairs: blocks and their fingerprints, alignment, the lock file and each state.
+
+tests/sites/translations/ holds one document per state; its translations.lock was written by a sync
+before the edits that make those states (an English paragraph edited, both sides of one post
+edited, an original deleted, a pair renamed, a slug changed, a pair added).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.config import load_config
+from generator.diagnostics import Diagnostics
+from generator.sources import read_entries
+from generator.translations import lock as lockfile
+from generator.translations.align import align, by_text
+from generator.translations.blocks import split
+from generator.translations.status import (BOTH_EDITED, MISSING, ORPHANED, OUTDATED, UNTRACKED, describe,
+                                           describe_change, document, record, status, sync, warnings)
+
+from conftest import SITES
+
+FIXTURE = SITES / "translations"
+
+
+def documents(root: Path):
+    diag = Diagnostics(root)
+    config = load_config(root, diag)
+    entries = read_entries(config, diag)
+    assert not diag.items, diag.items
+    return [document(e, root) for e in entries], config.codes
+
+
+def site_status(root: Path):
+    docs, codes = documents(root)
+    lock, problems = lockfile.read_lock(root)
+    assert not problems
+    return status(docs, lock, codes)
+
+
+def copy_fixture(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+# -- blocks ------------------------------------------------------------------------------------
+
+BODY = """\
+Intro paragraph
+over two lines.
+
+## A heading
+
+- one
+- two
+  continued
+
+> quoted
+> text
+
+```python
+if x:
+    y = 1
+```
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+![a heron](heron.jpg)
+
+A note[^1] and <!-- more --> text.
+
+<!-- more -->
+
+---
+
+[^1]: The note.
+"""
+
+
+def test_blocks_are_markdown_blocks_with_their_file_lines():
+    blocks = split(BODY, line_offset=10)
+    assert [b.kind for b in blocks] == ["p", "h2", "list", "quote", "code", "table", "image", "p", "hr", "note"]
+    assert [(b.line, b.end) for b in blocks[:3]] == [(11, 12), (14, 14), (16, 19)]
+    assert blocks[0].words == "Intro paragraph over two lines."
+    assert blocks[6].words == "a heron"
+    assert blocks[-1].line == 40  # footnotes come last, at their own lines
+
+
+def test_rewrapping_and_spacing_keep_fingerprints():
+    rewrapped = BODY.replace("Intro paragraph\nover two lines.", "Intro   paragraph over\n  two lines.") \
+        .replace("> quoted\n> text", "> quoted text").replace("- two\n  continued", "- two continued")
+    assert [b.fingerprint for b in split(rewrapped)] == [b.fingerprint for b in split(BODY)]
+    zh = "早上我们走到河边，看了看苍鹭。回来的路上下起了雨。\n"
+    assert split("早上我们走到河边，\n看了看苍鹭。回来的路上\n下起了雨。\n")[0].fingerprint == split(zh)[0].fingerprint
+    assert split("早上我们 走到河边，看了看苍鹭。 回来的路上下起了雨。\n")[0].fingerprint == split(zh)[0].fingerprint
+
+
+def test_any_change_of_words_markup_or_code_changes_the_fingerprint():
+    base = [b.fingerprint for b in split(BODY)]
+    for old, new in [("over two lines", "over three lines"), ("Intro paragraph", "Intro *paragraph*"),
+                     ("    y = 1", "  y = 1"), ("- two\n", "- three\n"), ("| 1 | 2 |", "| 1 | 3 |"),
+                     ("heron.jpg", "egret.jpg"), ("The note.", "The other note.")]:
+        changed = [b.fingerprint for b in split(BODY.replace(old, new))]
+        assert sum(a != b for a, b in zip(base, changed)) == 1, (old, new)
+    # trailing spaces in code are layout, not content
+    assert split(BODY.replace("    y = 1", "    y = 1   "))[4].fingerprint == base[4]
+
+
+# -- alignment ---------------------------------------------------------------------------------
+
+EN = """\
+Lead.
+
+## One
+
+First.
+
+An extra English paragraph.
+
+```
+shared code
+```
+
+## Two
+
+Second.
+
+Third.
+"""
+ZH = """\
+导语。
+
+## 一
+
+第一。
+
+```
+shared code
+```
+
+## 二
+
+第二。
+
+第三。
+"""
+
+
+def words(a, b, rows):
+    return [(a[i].words if i is not None else None, b[j].words if j is not None else None) for i, j in rows]
+
+
+def test_an_extra_paragraph_leaves_one_empty_cell_instead_of_shifting_later_pairs():
+    en, zh = split(EN), split(ZH)
+    assert words(en, zh, align(en, zh)) == [
+        ("Lead.", "导语。"), ("One", "一"), ("First.", "第一。"), ("An extra English paragraph.", None),
+        ("shared code", "shared code"), ("Two", "二"), ("Second.", "第二。"), ("Third.", "第三。")]
+
+
+def test_an_extra_section_and_unequal_tails_align_by_section():
+    en = split(EN + "\n## Three\n\nOnly in English.\n")
+    zh = split(ZH.replace("第三。\n", "第三。\n\n第四。\n"))
+    rows = words(en, zh, align(en, zh))
+    assert ("Third.", "第三。") in rows and (None, "第四。") in rows
+    assert rows[-2:] == [("Three", None), ("Only in English.", None)]
+    assert align([], zh) == [(None, j) for j in range(len(zh))]
+
+
+def test_one_language_over_time_aligns_by_text():
+    old = split(EN)
+    new = split(EN.replace("First.", "First, edited.").replace("Third.", "Third.\n\nFourth."))
+    rows = words(old, new, align(old, new, by_text))
+    assert ("First.", "First, edited.") in rows and (None, "Fourth.") in rows
+
+
+# -- the lock file -----------------------------------------------------------------------------
+
+def test_lock_round_trips_sorted_and_byte_stable():
+    docs, _codes = documents(FIXTURE)
+    written = lockfile.dump(sync(docs, None))
+    parsed, problems = lockfile.parse(written)
+    assert not problems
+    assert lockfile.dump(parsed) == written
+    names = [line[:-1] for line in written.splitlines() if line and not line.startswith((" ", "#", "-"))]
+    assert names == sorted(names) and "posts/only-english" not in names  # nothing to pair
+    assert "    - p " in written  # one block a line: a sync reads as a diff
+
+
+def test_committed_fixture_lock_is_what_a_sync_of_the_old_text_wrote():
+    parsed, problems = lockfile.read_lock(FIXTURE)
+    assert not problems
+    assert lockfile.dump(parsed) == (FIXTURE / "translations.lock").read_text("utf-8")
+
+
+def test_corrupt_or_hand_edited_lock_is_an_error_with_its_line():
+    cases = {
+        "posts/a:\n  slug: a\n  en: [unclosed\n": 4,
+        "- just\n- a list\n": 1,
+        "posts/a:\n  slug: a\n  en:\n    file: a.md\n    blocks:\n    - p 0123456789ab fine\n    - p 12 bad\n": 7,
+        "posts/a:\n  slug: a\n  en:\n    file: a.md\n    blokcs: []\n": 5,
+        "posts/a:\n  en:\n    file: a.md\n    blocks: []\n": 1,
+        "notes/a:\n  slug: a\n": 1,
+        "posts/a:\n  slug: a\n  zh: 3\n": 3,
+        "<<<<<<< HEAD\nposts/a:\n  slug: a\n=======\n": 1,
+    }
+    for text, line in cases.items():
+        _lock, problems = lockfile.parse(text)
+        assert problems and problems[0].line == line, (text, problems)
+        assert all("riji status --sync" in p.message for p in problems)
+    assert "did you mean 'blocks'" in lockfile.parse("posts/a:\n  slug: a\n  en:\n    file: a.md\n    blokcs: []\n")[1][0].message
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("posts/a: -\n{}[]'\"#0123456789abcdef pending blocks file slug")),
+               max_size=200))
+def test_any_lock_text_parses_to_values_never_an_exception(text):
+    lock, problems = lockfile.parse(text)
+    assert isinstance(lock, dict) and all(p.severity == "error" for p in problems)
+
+
+def test_unreadable_lock_is_an_error_and_no_lock_is_no_record(tmp_path):
+    assert lockfile.read_lock(tmp_path) == (None, [])
+    (tmp_path / "translations.lock").write_bytes(b"posts/a:\xff\n")
+    _lock, problems = lockfile.read_lock(tmp_path)
+    assert problems and "UTF-8" in problems[0].message
+
+
+# -- status ------------------------------------------------------------------------------------
+
+def test_each_state_of_the_fixture_site():
+    result = site_status(FIXTURE)
+    states = sorted((i.state, i.name, i.lang) for i in result.items)
+    assert states == [
+        (BOTH_EDITED, "posts/both", None),
+        (MISSING, "posts/only-english", "zh"),
+        (ORPHANED, "posts/orphan", "zh"),
+        (OUTDATED, "posts/outdated", "zh"),
+        (UNTRACKED, "posts/untracked", None),
+    ]
+    # in sync: posts/in-sync; posts/new-name (renamed files, followed by slug); pages/about (slug
+    # changed, followed by its path)
+    assert result.in_sync == 3
+    assert result.strict_failures == 4
+    orphan = result.of("posts/orphan", "zh", ORPHANED)
+    assert orphan.other == "en" and orphan.other_file == "content/posts/orphan.en.md"
+    assert "rename" in describe(orphan)
+
+
+def test_editing_one_english_paragraph_outdates_exactly_that_block_and_rewrapping_nothing():
+    item = site_status(FIXTURE).of("posts/outdated", "zh")
+    assert item.other == "en" and item.file == "content/posts/outdated.zh.md"
+    (change,) = item.changes  # the first paragraph was only re-wrapped
+    assert (change.what, change.block.kind, change.line, change.target) == ("changed", "p", 12, 10)
+    assert describe_change(change, item) == ('content/posts/outdated.en.md:12: changed paragraph '
+                                             '"On the way back it began to pour." -> zh line 10')
+    assert item.line == 10
+    assert [str(w) for w in warnings(site_status(FIXTURE)) if "outdated.zh" in w.path] == [
+        "content/posts/outdated.zh.md:10: warning: zh translation is outdated: 1 block changed in the "
+        "en version content/posts/outdated.en.md"]
+
+
+def test_added_removed_and_title_changes_name_their_lines(tmp_path):
+    root = copy_fixture(tmp_path)
+    path = root / "content/posts/outdated.en.md"
+    text = path.read_text("utf-8").replace("title: Outdated", "title: Outdated, retitled") \
+        .replace("It rained until the evening.\n", "") \
+        .replace("the herons.\n", "the herons.\n\nA new paragraph.\n")
+    path.write_text(text, "utf-8")
+    item = site_status(root).of("posts/outdated", "zh")
+    got = [(c.what, c.block.kind, c.line, c.target) for c in item.changes]
+    assert got == [("changed", "title", 4, 4), ("added", "p", 10, 6),
+                   ("changed", "p", 14, 10), ("removed", "p", 14, 12)]
+    assert 'removed paragraph "It rained until the evening."' in describe_change(item.changes[-1], item)
+
+
+def test_first_sync_adopts_everything_and_a_named_sync_only_that_document(tmp_path):
+    root = copy_fixture(tmp_path)
+    docs, codes = documents(root)
+    adopted = sync(docs, None, names=["posts/outdated"])  # no record yet: everything
+    after = status(docs, adopted, codes)
+    assert {i.state for i in after.items} == {MISSING} and after.in_sync == 6
+    lock, _ = lockfile.read_lock(root)
+    partial = sync(docs, lock, names=["posts/outdated"])
+    left = {(i.state, i.name) for i in status(docs, partial, codes).items}
+    assert (OUTDATED, "posts/outdated") not in left and (BOTH_EDITED, "posts/both") in left
+    # a full sync rewrites it whole: the orphan, now in one language, has nothing left to pair
+    full = sync(docs, lock)
+    assert "posts/orphan" not in full
+    assert "posts/old-name" not in full and "posts/new-name" in full
+    assert full["pages/about"].slug == "about-us"
+
+
+def test_a_started_translation_is_untracked_until_synced_then_follows_the_original(tmp_path):
+    root = copy_fixture(tmp_path)
+    (root / "content/posts/only-english.zh.md").write_text(
+        "---\ndate: 2025-01-05\ntitle: Only in English\n---\nNo Chinese version of this one.\n", "utf-8")
+    docs, codes = documents(root)
+    lock, _ = lockfile.read_lock(root)
+    doc = next(d for d in docs if d.name == "posts/only-english")
+    lock["posts/only-english"] = record(doc, pending=["zh"])
+    assert "pending: true" in lockfile.dump(lock)
+    item = next(i for i in status(docs, lock, codes).items if i.name == "posts/only-english")
+    assert (item.state, item.lang) == (UNTRACKED, "zh")
+    en = root / "content/posts/only-english.en.md"
+    en.write_text(en.read_text("utf-8").replace("this one.", "this one, yet."), "utf-8")
+    docs, codes = documents(root)
+    item = next(i for i in status(docs, lock, codes).items if i.name == "posts/only-english")
+    assert (item.state, item.lang, item.other) == (OUTDATED, "zh", "en")
+
+
+def test_three_languages_are_symmetric(tmp_path):
+    root = copy_fixture(tmp_path)
+    yaml_path = root / "site.yaml"
+    yaml_path.write_text(yaml_path.read_text("utf-8").replace('zh: "成对"}', 'zh: "成对", fr: "Paires"}')
+                         .replace('zh: "译文状态。"}', 'zh: "译文状态。", fr: "États."}')
+                         + "languages: [{code: en}, {code: zh}, {code: fr}]\n", "utf-8")
+    (root / "content/posts/in-sync.fr.md").write_text(
+        "---\ndate: 2025-01-01\ntitle: Synchro\n---\nLe premier paragraphe.\n", "utf-8")
+    docs, codes = documents(root)
+    lock, _ = lockfile.read_lock(root)
+    result = status(docs, lock, codes)
+    assert result.of("posts/in-sync", "fr", UNTRACKED) is not None
+    assert result.of("posts/outdated", "fr", MISSING) is not None
+    synced = sync(docs, lock, ["posts/in-sync"])
+    en = root / "content/posts/in-sync.en.md"
+    en.write_text(en.read_text("utf-8").replace("The second paragraph.", "The second paragraph, changed."), "utf-8")
+    docs, codes = documents(root)
+    result = status(docs, synced, codes)
+    assert {i.lang for i in result.items if i.name == "posts/in-sync" and i.state == OUTDATED} == {"zh", "fr"}
