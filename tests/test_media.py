@@ -128,7 +128,8 @@ def test_player_duration_in_each_language(tmp_path, seconds, en, zh):
                                t=lambda key, **kw: theme.strings[code][key].format(**kw))
         assert f"<figcaption>{caption}</figcaption>" in html
         assert 'preload="metadata"' in html and 'type="audio/mpeg"' in html
-        assert 'href="/en/posts/walk/a%20b.mp3" download' in html and "(212 KB)" in html
+        assert 'href="/en/posts/walk/a%20b.mp3" download' in html
+        assert ("</a> (212 KB)" if code == "en" else "</a>（212 KB）") in html  # full-width in Chinese
 
 
 def test_post_pages_have_the_player_in_both_languages(tmp_path):
