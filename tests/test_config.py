@@ -54,3 +54,52 @@ def test_broken_yaml_is_one_message_with_line(tmp_path):
 def test_sub_path_base_url(tmp_path):
     config, errs = load(tmp_path, MINIMAL_SITE_YAML.replace("https://diary.test/", "https://me.github.io/diary"))
     assert errs == [] and config.base_url == "https://me.github.io/diary/" and config.base_path == "/diary/"
+
+
+PODCAST_YAML = """\
+podcast:
+  owner: {email: me@diary.test}
+  image: cover.png
+  category: Society & Culture
+publish:
+  - {name: pages, type: git, remote: ../pages.git}
+  - name: local
+    type: dir
+    path: ../public
+"""
+
+
+def test_config_is_frozen_all_the_way_down(tmp_path):
+    import dataclasses
+
+    import pytest
+
+    config, errs = load(tmp_path, MINIMAL_SITE_YAML + PODCAST_YAML)
+    assert errs == []
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.base_url = "https://elsewhere.test/"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.podcast.image = "other.png"
+    for mapping, key in ((config.title, "en"), (config.feeds, "items"), (config.check, "validate_html"),
+                         (config.hosting, "headers"), (config.tags["culture"], "en"), (config.author, "name"),
+                         (config.podcast.title, "en"), (config.publish[0], "remote"), (config.menu, "en")):
+        with pytest.raises(TypeError):
+            mapping[key] = "changed"
+    assert isinstance(config.menu["en"], tuple) and isinstance(config.check["allowed_hosts"], tuple)
+    assert isinstance(config.publish, tuple)
+
+
+def test_publish_targets_keep_their_lines_without_reading_site_yaml_again(tmp_path):
+    from generator.targets import parse_targets
+
+    config, errs = load(tmp_path, MINIMAL_SITE_YAML + PODCAST_YAML.replace("path: ../public", "pat: ../public"))
+    assert errs == []
+    first = MINIMAL_SITE_YAML.count("\n") + 6
+    assert config.publish_lines[0][""] == first and config.publish_lines[1]["type"] == first + 2
+    (tmp_path / "site.yaml").unlink()  # later stages take the parsed config, not the file
+    diag = Diagnostics(tmp_path)
+    targets = parse_targets(config, diag)
+    assert [t.name for t in targets] == ["pages"]
+    assert [str(d) for d in diag.errors] == [
+        f"site.yaml:{first + 3}: error: unknown key 'pat' for a dir target (did you mean 'path'?)",
+        f"site.yaml:{first + 1}: error: dir target 'local' needs 'path'"]

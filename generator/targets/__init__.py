@@ -8,8 +8,7 @@
 from __future__ import annotations
 
 import re
-
-import yaml
+from collections.abc import Mapping
 
 from ..config import Config
 from ..diagnostics import Diagnostics, did_you_mean
@@ -26,40 +25,16 @@ _HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9
 _BRANCH = re.compile(r"^(?!/|.*(\.\.|//|@\{|\.lock$|/$|\.$))[^\s~^:?*\[\\\x00-\x1f\x7f]+$")
 
 
-def _item_lines(config: Config) -> list[dict]:
-    """Line of each publish target and of its keys (the config keeps only mapping keys' lines)."""
-    try:
-        node = yaml.compose((config.root / "site.yaml").read_text("utf-8-sig"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return []
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for key, value in node.value:
-        if getattr(key, "value", None) != "publish":
-            continue
-        items = value.value if isinstance(value, yaml.SequenceNode) else \
-            [v for _, v in value.value] if isinstance(value, yaml.MappingNode) else []
-        out = []
-        for item in items:
-            lines = {"": item.start_mark.line + 1}
-            if isinstance(item, yaml.MappingNode):
-                lines.update({k.value: k.start_mark.line + 1 for k, _ in item.value
-                              if isinstance(k, yaml.ScalarNode)})
-            out.append(lines)
-        return out
-    return []
-
-
 def parse_targets(config: Config, diag: Diagnostics) -> list[Target]:
     """Every target of site.yaml, each problem reported at its line; invalid targets are dropped."""
     path = config.root / "site.yaml"
-    lines = _item_lines(config)
+    lines = config.publish_lines
     targets: list[Target] = []
     seen: dict[str, int | None] = {}
     for i, raw in enumerate(config.publish):
         at = lines[i] if i < len(lines) else {}
         line = at.get("") or config.line("publish")
-        if not isinstance(raw, dict):
+        if not isinstance(raw, Mapping):
             diag.error(path, line, f"publish target #{i + 1} must be a mapping like "
                                    "{name: pages, type: git, remote: ..., branch: gh-pages}")
             continue
