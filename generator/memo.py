@@ -95,8 +95,9 @@ def _format() -> str:
     from . import __version__
 
     digest = hashlib.blake2b(digest_size=8)
-    for name in ("memo.py", "sources.py", "markdown.py"):
-        digest.update((Path(__file__).parent / name).read_bytes())
+    here = Path(__file__).parent
+    for path in (here / "memo.py", *sorted((here / "sources").glob("*.py")), here / "markdown.py"):
+        digest.update(path.read_bytes())
     return f"{__version__}-{digest.hexdigest()}"
 
 

@@ -1,0 +1,43 @@
+"""What the reader hands to the next stages: each document's language versions as plain values."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+SHARED_KEYS = {"date", "updated", "slug", "tags", "draft", "episode", "season", "explicit", "weight"}
+LANG_KEYS = {"title", "summary", "description", "audio", "chapters", "guid", "image", "image_alt",
+             "episode_type"}
+
+
+@dataclass
+class SourceDoc:
+    """One language version of a document, with where each part came from."""
+
+    lang: str
+    path: Path
+    meta: dict
+    lines: dict[str, int]
+    body: str
+    body_line: int  # file line of the body's first line
+
+
+@dataclass
+class SourceEntry:
+    kind: str  # "post" or "page"
+    name: str  # identity without language, e.g. "posts/tiktok-refugees"
+    paths: list[Path]
+    bundle: Path | None
+    assets: tuple[str, ...]
+    slug: str
+    date: datetime | None
+    updated: datetime | None
+    tags: tuple[str, ...]
+    draft: bool
+    extra: dict
+    docs: dict[str, SourceDoc] = field(default_factory=dict)
+    lines: dict[str, tuple[Path, int | None]] = field(default_factory=dict)  # shared key -> where
+
+    @property
+    def path(self) -> Path:
+        return self.paths[0]
