@@ -117,7 +117,7 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
                              diag, path, located),
         podcast=podcast,
         publish=publish,
-        publish_lines=sections.publish_lines(text) if publish else (),
+        publish_lines=sections.publish_lines(located),
         check=sections.host_list(switches(section(raw.get("check"), sections.CHECK_KEYS, "check", diag, path,
                                                   located), sections.CHECK_KEYS, "check", diag, path, located),
                                  diag, path, located),

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-import yaml
 from babel import Locale, UnknownLocaleError
 
 from ..diagnostics import Diagnostics, did_you_mean
+from ..yamlfile import Located
 from .types import Language, MenuItem
 
 # Sensible forms of the languages riji knows well; others are derived from their code.
@@ -139,25 +139,16 @@ def publish(raw, diag, path, located) -> list:
     return publish
 
 
-def publish_lines(text: str) -> list[dict]:
-    """Line of each publish target and of its keys (Located keeps only mapping keys' lines)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for key, value in node.value:
-        if getattr(key, "value", None) != "publish":
-            continue
-        items = value.value if isinstance(value, yaml.SequenceNode) else \
-            [v for _, v in value.value] if isinstance(value, yaml.MappingNode) else []
-        out = []
-        for item in items:
-            lines = {"": item.start_mark.line + 1}
-            if isinstance(item, yaml.MappingNode):
-                lines.update({k.value: k.start_mark.line + 1 for k, _ in item.value
-                              if isinstance(k, yaml.ScalarNode)})
-            out.append(lines)
-        return out
-    return []
+def publish_lines(located: Located) -> list[dict]:
+    """Line of each publish target ("") and of its keys, so `targets` can point at them."""
+    items: dict = {}
+    for path, line in located.lines.items():
+        if len(path) in (2, 3) and path[0] == "publish":
+            items.setdefault(path[1], {}).setdefault(path[2:], line)
+    out = []
+    for item, lines in items.items():
+        inner = {k[0]: line for k, line in lines.items() if k}
+        # a list item starts at its own line; a {name: {...}} target where its settings start
+        start = lines[()] if isinstance(item, int) or not inner else min(inner.values())
+        out.append({"": start, **{k: line for k, line in inner.items() if isinstance(k, str)}})
+    return out
