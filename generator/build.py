@@ -26,6 +26,7 @@ from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
 from .sources import list_files, read_entries
 from .theme import Theme, load_theme
+from .urls import site_urls
 from .writer import UnsafeOutput, write_output
 
 CACHE_DIR = ".riji-cache"
@@ -168,9 +169,10 @@ def build(root: Path, options: BuildOptions | None = None,
         save_memo(memo_file, memo)
     now = options.now or datetime.now(timezone.utc)
     say("measuring audio")
-    media, found = probe_media(config, root, sources)
+    urls = site_urls(config)  # the one URL scheme of this site
+    media, found = probe_media(config, urls, root, sources)
     problems += found
-    site, found = build_site(config, sources, rendered, root, now=now, drafts=options.drafts,
+    site, found = build_site(config, urls, sources, rendered, root, now=now, drafts=options.drafts,
                              future=options.future, media=media.audio, images=media.images)
     problems += found
     result.site = site
@@ -194,9 +196,7 @@ def build(root: Path, options: BuildOptions | None = None,
         problems.extend(own.items)
 
     add(render_feeds(site))
-    podcast, found = render_podcast(site, root)
-    problems += found
-    add(podcast)
+    add(render_podcast(site))
     add(render_sitemap(site))
     add(render_hosting(site, asset_urls))
     add(render_html(site, theme, root, asset_urls=asset_urls, static_names=set(statics),

@@ -21,6 +21,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from . import constants
 from .text import count
 
 PLACEHOLDER = "riji:md/"
@@ -64,7 +65,7 @@ def _site_rooted(url: str, base_url: str) -> str:
     lives under a sub-path (https://name.github.io/diary/ -> /diary/about/), once."""
     if not url.startswith("/") or url.startswith("//") or not base_url:
         return url
-    base_path = urlsplit(base_url).path.rstrip("/")
+    base_path = constants.base_path(base_url).rstrip("/")
     if not base_path or url == base_path or url.startswith(base_path + "/"):
         return url
     return base_path + url

@@ -7,7 +7,6 @@ site.yaml line. Types come from the files' contents, not their names.
 from __future__ import annotations
 
 import os
-import re
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -17,8 +16,9 @@ import mutagen
 from PIL import Image, UnidentifiedImageError
 
 from .config import Config
+from .constants import URL_SCHEME as _SCHEME
 from .diagnostics import Diagnostic, Diagnostics
-from .model import Urls
+from .urls import Urls
 from .sources import SourceDoc, SourceEntry
 
 # mutagen's reading of a file -> (enclosure MIME type, label, file name endings that say so honestly)
@@ -81,11 +81,10 @@ class _Probe:
     duration: float
 
 
-def probe_media(config: Config, root: Path, sources: list[SourceEntry]) -> tuple[Media, list[Diagnostic]]:
+def probe_media(config: Config, urls: Urls, root: Path, sources: list[SourceEntry]) -> tuple[Media, list[Diagnostic]]:
     """(what the recordings and images are, the diagnostics of the files that are unusable)."""
     diag = Diagnostics(root)
     media = Media()
-    urls = Urls(config)
     probes: dict[Path, _Probe | str] = {}  # each file read once, even when several documents share it
     for src in sources:
         for code, sdoc in src.docs.items():
@@ -117,7 +116,6 @@ def probe_media(config: Config, root: Path, sources: list[SourceEntry]) -> tuple
     return media, diag.items
 
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 
 
@@ -158,7 +156,7 @@ def _locate(value, key: str, src: SourceEntry, sdoc: SourceDoc, code: str, root:
                                         f"own (<name>/index.{code}.md); or write /{value} for a file in static/")
             return None
         base, rel, where = src.bundle, value, f"{diag._rel(src.bundle)}/"
-        url = (urls.post if src.kind == "post" else urls.page)(code, src.slug) + rel
+        url = urls.document(src.kind, code, src.slug) + rel
     path = base / rel
     try:
         inside = path.resolve().relative_to(base.resolve()).as_posix()

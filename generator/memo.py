@@ -11,6 +11,7 @@ import pickle
 import threading
 from pathlib import Path
 
+from .constants import SITE_FILE
 from .diagnostics import Diagnostics
 
 
@@ -68,7 +69,8 @@ class BuildMemo:
     def read_entry(self, read, kind, ident, name, paths, bundle, config, diag: Diagnostics):
         """`read(kind, ident, name, paths, bundle, config, diag)`, or its remembered answer."""
         # any change to site.yaml starts afresh: parsing depends on its languages and timezone
-        settings = (_signature(Path(config.root) / "site.yaml"), tuple(config.codes), config.timezone)
+        # (the collector knows the site's root: it makes message paths relative to it)
+        settings = (_signature(Path(diag.root) / SITE_FILE), tuple(config.codes), config.timezone)
         key = (kind, ident, settings, tuple(_signature(p) for p in paths), _bundle_signature(bundle))
         with self.lock:
             self.seen.add(ident)

@@ -1,4 +1,5 @@
-"""The site model: every document, language, tag and URL, resolved in memory with no I/O.
+"""The site model: every document, language, tag and page, resolved and checked in memory with no
+I/O. Whatever can be wrong with content is found here, so renderers only format.
 
 Language is a parameter of every lookup; nothing here treats `en` or `zh` specially.
 """
@@ -12,12 +13,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import slugs, text
+from .chapters import Chapter, parse_chapters
 from .config import Config
 from .diagnostics import Diagnostic, Diagnostics
 from .markdown import PLACEHOLDER, Rendered, html_to_text
 from .sources import SourceDoc, SourceEntry
+from .urls import Urls
 
 RESERVED_PAGE_SLUGS = {"posts", "tags", "archive", "page", "assets", "feed.xml", "atom.xml"}
+CHAPTERS_FILE = "chapters.json"  # written beside a post with chapters, for podcast apps
+EPISODE_TYPES = ("full", "trailer", "bonus")
 _MORE = re.compile(r"<!--\s*more\s*-->")
 _FIRST_P = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.DOTALL)
@@ -40,6 +45,8 @@ class Doc:
     meta: dict
     source: SourceDoc
     audio: object = None  # media.Audio when the document has a recording
+    chapters: tuple[Chapter, ...] = ()  # of the recording, checked against its duration
+    episode_type: str = "full"  # as a podcast episode: one of EPISODE_TYPES
 
     @property
     def date(self) -> datetime | None:
@@ -53,19 +60,16 @@ class Doc:
 
 @dataclass
 class Entry:
-    kind: str
-    name: str
-    slug: str
-    date: datetime | None
-    updated: datetime | None
-    tags: tuple[str, ...]
-    draft: bool
-    extra: dict
-    bundle: Path | None
-    assets: tuple[str, ...]
-    paths: list[Path]
+    """A published post or page: its source (kind, slug, date, tags, bundle... are read from it)
+    and its documents, ready to render, per language."""
+
+    source: SourceEntry
     docs: dict[str, Doc] = field(default_factory=dict)
-    lines: dict[str, tuple[Path, int | None]] = field(default_factory=dict)  # shared key -> where
+
+    def __getattr__(self, name: str):
+        if name == "source":  # not set yet (while copying): no recursion
+            raise AttributeError(name)
+        return getattr(self.source, name)
 
     def doc(self, lang: str) -> Doc | None:
         return self.docs.get(lang)
@@ -89,14 +93,46 @@ class Listed:
     other_language: bool
 
 
+@dataclass(frozen=True)
+class Pagination:
+    """One page of a paginated list: its number, how many there are, and the neighbours' URLs."""
+
+    number: int
+    total: int
+    url: str
+    newer: str | None
+    older: str | None
+
+
 @dataclass
 class Site:
     config: Config
+    urls: Urls  # the site's one URL scheme
     entries: list[Entry]
     posts: list[Entry]  # published, newest first
     pages: list[Entry]
     tags: dict[str, Tag]
     _position: dict = field(default_factory=dict, repr=False)
+
+    def paginate(self, listing: list, url_of) -> list[tuple[list, Pagination]]:
+        """`listing` cut into pages of `posts_per_page` (one empty page when there is nothing);
+        `url_of(n)` is page n's URL."""
+        per_page = self.config.posts_per_page
+        chunks = [listing[i:i + per_page] for i in range(0, len(listing), per_page)] or [[]]
+        total = len(chunks)
+        return [(chunk, Pagination(n, total, url_of(n), url_of(n - 1) if n > 1 else None,
+                                   url_of(n + 1) if n < total else None))
+                for n, chunk in enumerate(chunks, 1)]
+
+    def feed_posts(self) -> list[Entry]:
+        """The posts feeds carry, newest first: never a draft, not even in a --drafts preview."""
+        return [e for e in self.posts if not e.draft]
+
+    def episodes(self, code: str) -> list[Doc]:
+        """The documents in `code` that are podcast episodes: narrated, published, with a podcast set up."""
+        if self.config.podcast is None:
+            return []
+        return [e.docs[code] for e in self.feed_posts() if code in e.docs and e.docs[code].audio]
 
     def listing(self, lang: str, posts: list[Entry] | None = None) -> list[Listed]:
         out = []
@@ -144,45 +180,52 @@ class Site:
 
 
 
-class Urls:
-    """Site-relative URL of everything, per language; the only place URL shapes are decided."""
+@dataclass(frozen=True)
+class PagePlan:
+    """One HTML page to build: its kind, language and URL, and what it shows. The renderer turns
+    each into a page view for its template."""
 
-    def __init__(self, config: Config):
-        self.config = config
-        self.prefix = {lang.code: lang.prefix for lang in config.languages}
+    kind: str  # home, post, page, tag, tags, archive or 404
+    lang: str
+    url: str  # site-relative; "404.html" for the 404 page
+    entry: Entry | None = None  # post and page
+    tag: Tag | None = None  # tag
+    items: tuple[Listed, ...] = ()  # home, tag and archive
+    pagination: Pagination | None = None  # home and tag
+    root: bool = False  # the default language's home, also served at the site's root
 
-    def _p(self, lang: str, rest: str = "") -> str:
-        p = self.prefix[lang]
-        return f"{p}/{rest}" if p else rest
+    @property
+    def output(self) -> str:
+        """The file it is written to."""
+        if self.root:
+            return "index.html"
+        return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url
 
-    def home(self, lang: str, page: int = 1) -> str:
-        return self._p(lang, "" if page == 1 else f"page/{page}/")
 
-    def post(self, lang: str, slug: str) -> str:
-        return self._p(lang, f"posts/{slug}/")
-
-    def page(self, lang: str, slug: str) -> str:
-        return self._p(lang, f"{slug}/")
-
-    def tags(self, lang: str) -> str:
-        return self._p(lang, "tags/")
-
-    def tag(self, lang: str, tag: Tag, page: int = 1) -> str:
-        return self._p(lang, f"tags/{tag.slug}/" + ("" if page == 1 else f"page/{page}/"))
-
-    def archive(self, lang: str) -> str:
-        return self._p(lang, "archive/")
-
-    def feed(self, lang: str, kind: str = "rss", tag: Tag | None = None) -> str:
-        name = {"rss": "feed.xml", "atom": "atom.xml", "podcast": "podcast.xml"}[kind]
-        return self._p(lang, (f"tags/{tag.slug}/" if tag else "") + name)
-
-    def absolute(self, url: str) -> str:
-        return self.config.base_url + url
-
-    def path(self, url: str) -> str:
-        """Root-relative form, honouring a base_url with a sub-path."""
-        return self.config.base_path + url
+def page_plans(site: Site) -> list[PagePlan]:
+    """Every HTML page of the site, per language, then the one bilingual 404."""
+    config, urls = site.config, site.urls
+    plans: list[PagePlan] = []
+    for code in config.codes:
+        listing = site.listing(code)
+        for chunk, pagination in site.paginate(listing, lambda n: urls.home(code, n)):
+            plans.append(PagePlan("home", code, pagination.url, items=tuple(chunk), pagination=pagination))
+            if pagination.number == 1 and code == config.default_language:
+                plans.append(PagePlan("home", code, pagination.url, items=tuple(chunk), pagination=pagination,
+                                      root=True))
+        for entry in site.posts + site.pages:
+            doc = entry.docs.get(code)
+            if doc is not None:
+                plans.append(PagePlan(entry.kind, code, doc.url, entry=entry))
+        plans.append(PagePlan("tags", code, urls.tags(code)))
+        for tag, _count in site.tags_in(code):
+            tagged = site.listing(code, site.posts_tagged(tag.key))
+            for chunk, pagination in site.paginate(tagged, lambda n: urls.tag(code, tag.slug, n)):
+                plans.append(PagePlan("tag", code, pagination.url, tag=tag, items=tuple(chunk),
+                                      pagination=pagination))
+        plans.append(PagePlan("archive", code, urls.archive(code), items=tuple(listing)))
+    plans.append(PagePlan("404", config.default_language, "404.html"))
+    return plans
 
 
 def markdown_jobs(entries: list[SourceEntry]) -> list[tuple[tuple[str, str], str, str, int]]:
@@ -202,13 +245,12 @@ def _summary(meta: dict, html: str) -> str:
     return text.shorten(html_to_text(first.group(1)), 240) if first else ""
 
 
-def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[str, str], Rendered],
+def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered: dict[tuple[str, str], Rendered],
                root: Path, *, now: datetime, drafts: bool = False, future: bool = False,
                media: dict | None = None, images: dict | None = None) -> tuple[Site, list[Diagnostic]]:
     """(the site, what is wrong with its content); `media` maps (entry name, language) to the
     recording the media stage measured. `root` only makes the messages' paths relative."""
     diag = Diagnostics(root)
-    urls = Urls(config)
     by_path = _link_targets(sources)
     published = {e.name for e in sources if (drafts or not e.draft) and
                  (future or e.date is None or e.date <= now)}
@@ -218,13 +260,12 @@ def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[
     for src in sources:
         if src.name not in published:
             continue
-        entry = Entry(src.kind, src.name, src.slug, src.date, src.updated, src.tags, src.draft,
-                      src.extra, src.bundle, src.assets, src.paths, lines=src.lines)
+        entry = Entry(src)
         if src.kind == "page" and src.slug in RESERVED_PAGE_SLUGS:
             path, line = src.lines.get("slug", (src.path, None))
             diag.error(path, line, f"page slug '{src.slug}' is reserved for riji's own pages; choose another")
         for code, sdoc in src.docs.items():
-            url = (urls.post if src.kind == "post" else urls.page)(code, src.slug)
+            url = urls.document(src.kind, code, src.slug)
             if url in seen_urls:
                 path, line = src.lines.get("slug", (sdoc.path, 2))
                 diag.error(path, line,
@@ -237,9 +278,11 @@ def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[
                 html = _size_images(html, sdoc.path.parent, images)
             summary = _summary(sdoc.meta, html)
             description = str(sdoc.meta.get("description") or text.shorten(summary, 160))
+            audio = (media or {}).get((src.name, code))
             entry.docs[code] = Doc(entry, code, str(sdoc.meta["title"]).strip(), url, html, summary,
                                    description, text.minutes(r.words, r.cjk), r.headings,
-                                   sdoc.meta, sdoc, audio=(media or {}).get((src.name, code)))
+                                   sdoc.meta, sdoc, audio=audio, chapters=_chapters(src, sdoc, audio, diag),
+                                   episode_type=_episode_type(sdoc, diag))
         if entry.docs:
             entries.append(entry)
 
@@ -261,7 +304,48 @@ def build_site(config: Config, sources: list[SourceEntry], rendered: dict[tuple[
             tag_slugs[slug] = key
             tags[key] = Tag(key, slug, dict(config.tags.get(key) or {}))
     tags = dict(sorted(tags.items()))
-    return Site(config, entries, posts, pages, tags), diag.items
+    site = Site(config, urls, entries, posts, pages, tags)
+    _check_podcast(site, root, diag)
+    return site, diag.items
+
+
+def _chapters(src: SourceEntry, sdoc: SourceDoc, audio, diag: Diagnostics) -> tuple[Chapter, ...]:
+    if "chapters" not in sdoc.meta:
+        return ()
+    line = sdoc.lines.get("chapters")
+    if audio is None:
+        if "audio" not in sdoc.meta:  # a broken recording is reported already
+            diag.error(sdoc.path, line, "'chapters' needs an 'audio:' recording in the same language")
+        return ()
+    chapters = parse_chapters(sdoc.meta["chapters"], audio.duration, sdoc.path, line, diag)
+    if chapters and CHAPTERS_FILE in src.assets:
+        diag.error(sdoc.path, line, f"the post's folder has its own {CHAPTERS_FILE}, which the 'chapters' list "
+                                    f"would replace; rename the file or remove the list")
+        return ()
+    return chapters
+
+
+def _episode_type(sdoc: SourceDoc, diag: Diagnostics) -> str:
+    kind = sdoc.meta.get("episode_type", "full")
+    if kind not in EPISODE_TYPES:
+        diag.error(sdoc.path, sdoc.lines.get("episode_type"),
+                   f"'episode_type' must be one of {', '.join(EPISODE_TYPES)}, not '{kind}'")
+        return "full"
+    return kind
+
+
+def _check_podcast(site: Site, root: Path, diag: Diagnostics) -> None:
+    """What site.yaml's podcast set-up lacks for the recordings the posts have."""
+    config = site.config
+    if config.podcast is None:
+        narrated = sum(1 for e in site.feed_posts() for d in e.docs.values() if d.audio)
+        if narrated:
+            some = "1 post has" if narrated == 1 else f"{narrated} posts have"
+            diag.warning(root / "site.yaml", None,
+                         f"{some} audio, but site.yaml has no 'podcast:' section, so no podcast feed is made")
+    elif not config.base_url.startswith("https://") and any(site.episodes(c) for c in config.codes):
+        diag.warning(root / "site.yaml", config.line("base_url"),
+                     "podcast apps expect https addresses; base_url is not https")
 
 
 def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by_path, published,
@@ -286,7 +370,7 @@ def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by
             diag.error(sdoc.path, line, f"link to '{path}', which is a draft or not yet published")
             continue
         code = lang if lang in target.docs else next(iter(target.docs))
-        url = (urls.post if target.kind == "post" else urls.page)(code, target.slug)
+        url = urls.document(target.kind, code, target.slug)
         targets[href] = urls.path(url) + (f"#{frag}" if frag else "")
     if not targets:
         return r.html

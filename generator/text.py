@@ -20,10 +20,6 @@ def count(text: str) -> tuple[int, int]:
     return words, cjk
 
 
-def reading_minutes(text: str) -> int:
-    return minutes(*count(text))
-
-
 def minutes(words: int, cjk: int) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE + cjk / CJK_CHARS_PER_MINUTE))
 

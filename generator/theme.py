@@ -11,8 +11,9 @@ from pathlib import Path
 
 import jinja2
 
+from .constants import FINGERPRINT_LENGTH, IGNORED
 from .diagnostics import Diagnostic, Diagnostics
-from .sources import IGNORED
+
 from .yamlfile import YamlError, load
 
 PACKAGE_DIR = Path(__file__).parent
@@ -138,6 +139,6 @@ def _missing_strings(strings: dict, codes: list[str], dirs: list[Path], diag: Di
 
 def fingerprint(name: str, data: bytes) -> str:
     """style.css -> style.3f2a1b9c.css: cacheable forever, renamed whenever it changes."""
-    digest = hashlib.sha256(data).hexdigest()[:10]
+    digest = hashlib.sha256(data).hexdigest()[:FINGERPRINT_LENGTH]
     stem, dot, ext = name.rpartition(".")
     return f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"

@@ -12,6 +12,7 @@ from conftest import build_fixture, errors, write_site
 from generator.config import load_config
 from generator.diagnostics import Diagnostics
 from generator.media import Audio, probe_media
+from generator.urls import site_urls
 from generator.sources import read_entries
 from generator.theme import load_theme
 
@@ -42,7 +43,7 @@ def probe(tmp_path: Path, files: dict):
     write_site(tmp_path, files)
     diag = Diagnostics(tmp_path)
     config = load_config(tmp_path, diag)
-    media, problems = probe_media(config, tmp_path, read_entries(config, diag))
+    media, problems = probe_media(config, site_urls(config), tmp_path, read_entries(config, diag))
     diag.items += problems
     return media, diag
 

@@ -4,8 +4,8 @@ from generator.markdown import heading_id, render
 
 def test_cjk_reading_time_counts_characters_not_spaces():
     assert text.count("我今天读了一本书 and two words") == (3, 8)
-    assert text.reading_minutes("字" * 1200) == 3
-    assert text.reading_minutes("word " * 460) == 2
+    assert text.minutes(*text.count("字" * 1200)) == 3
+    assert text.minutes(*text.count("word " * 460)) == 2
 
 
 def test_shorten_cuts_at_a_sentence_in_either_script():

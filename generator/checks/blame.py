@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from ..constants import FINGERPRINT
 from ..diagnostics import Diagnostics
-from ..model import Doc, Site, Urls
+from ..model import Doc, Site
 from ..theme import Theme
 from .problem import Problem
 from .resolve import SiteMap
@@ -27,14 +27,14 @@ class Origin:
 
 def origins(site: Site) -> dict[str, Origin]:
     """Output page -> the template (and document) that made it, from the model's own URLs."""
-    urls = Urls(site.config)
+    urls = site.urls
     out: dict[str, Origin] = {"index.html": Origin("home.html"), "404.html": Origin("404.html")}
     for code in site.config.codes:
         out[urls.home(code) + "index.html"] = Origin("home.html")
         out[urls.tags(code) + "index.html"] = Origin("tags.html")
         out[urls.archive(code) + "index.html"] = Origin("archive.html")
         for tag in site.tags.values():
-            out[urls.tag(code, tag) + "index.html"] = Origin("tag.html")
+            out[urls.tag(code, tag.slug) + "index.html"] = Origin("tag.html")
     for entry in site.entries:
         for doc in entry.docs.values():
             out[doc.url + "index.html"] = Origin("post.html" if entry.kind == "post" else "page.html", doc)

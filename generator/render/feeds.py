@@ -8,11 +8,9 @@ entry links go through the `AtomLinks` extension (it drops their attributes).
 """
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime, timezone
 from functools import lru_cache, partial
-from types import SimpleNamespace
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -21,41 +19,30 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..config import Config, Language
-from ..model import Doc, Entry, Site, Tag, Urls
+from ..constants import URL_SCHEME
+from ..model import Doc, Site, Tag
 from . import Lazy, Output
+from .views import FeedLink
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # the date of a feed with nothing in it yet
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 MIME = {"rss": "application/rss+xml", "atom": "application/atom+xml", "podcast": "application/rss+xml"}
 
 
-def feed_entries(site: Site) -> list[Entry]:
-    """The posts feeds carry, newest first: never a draft, not even in a --drafts preview."""
-    return [e for e in site.posts if not e.draft]
-
-
-def episodes(site: Site, code: str) -> list[Doc]:
-    """The documents in `code` that are podcast episodes: narrated, published, with a podcast set up."""
-    if site.config.podcast is None:
-        return []
-    return [e.docs[code] for e in feed_entries(site) if code in e.docs and e.docs[code].audio]
-
-
-def feed_links(site: Site, strings: dict, code: str, tag: Tag | None = None) -> list[SimpleNamespace]:
+def feed_links(site: Site, strings: dict, code: str, tag: Tag | None = None) -> list[FeedLink]:
     """The feeds a page in `code` advertises for autodiscovery and in its subscribe links."""
-    urls = Urls(site.config)
+    urls, slug = site.urls, tag.slug if tag else None
     t = strings.get(code, {})
     title = site.config.title[code] + (f" · {tag.name(code)}" if tag else "")
-    links = [
-        SimpleNamespace(type=MIME["rss"], url=urls.feed(code, "rss", tag), title=f"{title} (RSS)",
-                        label=t.get("rss", "RSS")),
-        SimpleNamespace(type=MIME["atom"], url=urls.feed(code, "atom", tag), title=f"{title} (Atom)",
-                        label=t.get("atom", "Atom")),
-    ]
-    if tag is None and episodes(site, code):
+
+    def link(kind: str, url: str, title: str, label: str) -> FeedLink:
+        return FeedLink(MIME[kind], url, urls.path(url), urls.absolute(url), title, label)
+
+    links = [link("rss", urls.feed(code, "rss", slug), f"{title} (RSS)", t.get("rss", "RSS")),
+             link("atom", urls.feed(code, "atom", slug), f"{title} (Atom)", t.get("atom", "Atom"))]
+    if tag is None and site.episodes(code):
         label = t.get("podcast", "Podcast")
-        links.append(SimpleNamespace(type=MIME["podcast"], url=urls.feed(code, "podcast"),
-                                     title=f"{site.config.podcast.title[code]} ({label})", label=label))
+        links.append(link("podcast", urls.feed(code, "podcast"), f"{site.config.podcast.title[code]} ({label})",
+                          label))
     return links
 
 
@@ -73,7 +60,7 @@ def entry_guid(doc: Doc, config: Config) -> str:
 
 def atom_id(guid: str) -> str:
     """Atom ids must be IRIs: a front-matter guid that is not one is wrapped, always the same way."""
-    if _SCHEME.match(guid):
+    if URL_SCHEME.match(guid):
         return guid
     try:
         return uuid.UUID(guid).urn
@@ -129,10 +116,9 @@ class AtomLinks(BaseEntryExtension):
 
 
 def render_feeds(site: Site) -> Output:
-    config = site.config
-    urls = Urls(config)
+    config, urls = site.config, site.urls
     limit = config.feeds["items"]
-    posts = feed_entries(site)
+    posts = site.feed_posts()
     tag_langs = {(code, tag.key) for code in config.codes for tag, _n in site.tags_in(code)}
     out: Output = {}
     for lang in config.languages:
@@ -145,7 +131,7 @@ def render_feeds(site: Site) -> Output:
             others = [other for other in config.languages if other.code != lang.code and
                       (tag is None or (other.code, tag.key) in tag_langs)]
             for fmt in ("rss", "atom"):
-                out[urls.feed(lang.code, fmt, tag)] = Lazy(partial(_feed, site, lang, tag, chosen, others, fmt))
+                out[urls.feed(lang.code, fmt, tag and tag.slug)] = Lazy(partial(_feed, site, lang, tag, chosen, others, fmt))
     return out
 
 
@@ -158,12 +144,13 @@ def _feed(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], others: 
 
 def _generator(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], others: list[Language],
                fmt: str) -> FeedGenerator:
-    config, urls, code = site.config, Urls(site.config), lang.code
+    config, urls, code = site.config, site.urls, lang.code
+    slug = tag.slug if tag else None
     fg = FeedGenerator()
     fg.register_extension("riji", BaseExtension, AtomLinks, atom=True, rss=False)
     title = config.title[code] + (f" · {tag.name(code)}" if tag else "")
-    page = urls.absolute(urls.tag(code, tag) if tag else urls.home(code))
-    self_url = urls.absolute(urls.feed(code, fmt, tag))
+    page = urls.absolute(urls.tag(code, slug) if tag else urls.home(code))
+    self_url = urls.absolute(urls.feed(code, fmt, slug))
     fg.id(self_url)
     fg.title(title)
     fg.subtitle(config.description[code] or title)  # RSS requires a channel description
@@ -174,14 +161,14 @@ def _generator(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], oth
     fg.link(href=self_url, rel="self", type=MIME[fmt])
     if fmt == "atom":
         for other in others:
-            fg.link(href=urls.absolute(urls.feed(other.code, "atom", tag)), rel="alternate", type=MIME["atom"],
+            fg.link(href=urls.absolute(urls.feed(other.code, "atom", slug)), rel="alternate", type=MIME["atom"],
                     hreflang=other.hreflang)
     # last: feedgen's RSS <link> is the last alternate link given
     fg.link(href=page, rel="alternate", type="text/html", hreflang=lang.hreflang)
     fg.updated(max((d.updated for d in docs if d.updated), default=_newest(site)))
 
     for doc in docs:
-        fe = add_post(fg, doc, config, fmt)
+        fe = add_post(fg, doc, site, fmt)
         page_url = urls.absolute(doc.url)
         for key in doc.entry.tags:
             if key in site.tags:
@@ -200,11 +187,12 @@ def _generator(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], oth
     return fg
 
 
-def add_post(fg: FeedGenerator, doc: Doc, config: Config, fmt: str):
+def add_post(fg: FeedGenerator, doc: Doc, site: Site, fmt: str):
     """A feed entry with what every feed (text or podcast) says of a post: id, title, link, dates,
     summary and, if the site wants it, the full content with absolute links."""
+    config = site.config
     fe = fg.add_entry(order="append")  # feedgen prepends by default
-    page_url = Urls(config).absolute(doc.url)
+    page_url = site.urls.absolute(doc.url)
     guid = entry_guid(doc, config)
     if fmt == "atom":
         fe.id(atom_id(guid))
@@ -226,5 +214,5 @@ def add_post(fg: FeedGenerator, doc: Doc, config: Config, fmt: str):
 
 
 def _newest(site: Site) -> datetime:
-    stamps = [e.updated or e.date for e in feed_entries(site) if e.updated or e.date]
+    stamps = [e.updated or e.date for e in site.feed_posts() if e.updated or e.date]
     return max(stamps, default=EPOCH)

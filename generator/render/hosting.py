@@ -6,11 +6,10 @@ plain web servers would publish them as ordinary files.
 """
 from __future__ import annotations
 
-from ..model import Site, Urls
+from ..constants import IMMUTABLE_CACHE
+from ..model import Site
+from ..theme import FINGERPRINTED
 from . import Output
-from .assets import FINGERPRINTED
-
-IMMUTABLE = "Cache-Control: public, max-age=31536000, immutable"
 
 
 def render_hosting(site: Site, asset_urls: dict[str, str]) -> Output:
@@ -28,8 +27,7 @@ def language_redirects(site: Site) -> str:
     default language's home, so a reader whose language matches no rule simply stays there;
     hosts without language conditions (Cloudflare Pages) ignore these lines, and the theme's
     script still offers the reader's language."""
-    config = site.config
-    urls = Urls(config)
+    config, urls = site.config, site.urls
     root = urls.path("")
     lines = ["# Send the site's root to the reader's language (Netlify reads Accept-Language).",
              "# Written by riji from site.yaml; edit the languages there, not here."]
@@ -45,9 +43,9 @@ def language_redirects(site: Site) -> str:
 
 def asset_headers(site: Site, asset_urls: dict[str, str]) -> str:
     """Fingerprinted files change name whenever their content changes, so they never go stale."""
-    urls = Urls(site.config)
+    urls = site.urls
     lines = ["# Fingerprinted theme assets: a new version gets a new name, so cache them forever."]
     for name, url in sorted(asset_urls.items(), key=lambda item: item[1]):
         if name.endswith(FINGERPRINTED):
-            lines += [urls.path(url), f"  {IMMUTABLE}"]
+            lines += [urls.path(url), f"  Cache-Control: {IMMUTABLE_CACHE}"]
     return "\n".join(lines) + "\n"

@@ -1,7 +1,10 @@
-"""HTML pages for every language, the root chooser and the bilingual 404, rendered with Jinja2."""
+"""HTML pages for every language, the root chooser and the bilingual 404, rendered with Jinja2.
+
+The model lists the pages (`model.page_plans`); here each kind has one function that turns its plan
+into the template's values (the views of `views.py`), and `render_html` makes each page lazily.
+"""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from functools import lru_cache, partial
 from types import SimpleNamespace
@@ -12,54 +15,49 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 
 from ..config import Language
+from ..constants import URL_SCHEME
 from ..diagnostics import Diagnostics
-from ..model import Doc, Listed, Site, Urls
+from ..model import Doc, Entry, PagePlan, Site, Tag, page_plans
 from ..theme import Theme
 from . import TEMPLATE_ERROR, Lazy, Output
-from .podcast import clock, parse_chapters
+from .views import (Alternate, Card, DocView, FeedLink, Link, Nav, PageView, SiteView, SwitchOption,
+                    TagLink)
 
 
 class Context:
-    """Per-language helpers handed to templates; computed once per language, not per page."""
+    """What every page of one language shares; worked out once per language, not per page."""
 
-    def __init__(self, site: Site, theme: Theme, lang: Language, urls: Urls, asset_urls: dict[str, str],
-                 static_names: set[str], feeds: list):
-        self.site, self.theme, self.lang, self.urls = site, theme, lang, urls
-        config = site.config
+    def __init__(self, site: Site, theme: Theme, lang: Language, asset_urls: dict[str, str],
+                 static_names: set[str], feeds: list[FeedLink], extra_body: str):
+        self.site, self.theme, self.lang, self.urls = site, theme, lang, site.urls
+        config, urls = site.config, site.urls
         self.locale = Locale.parse(lang.locale)
         self.tz = config.tz
+        strings = {**theme.strings.get(config.default_language, {}), **theme.strings.get(lang.code, {})}
         self.values = {
-            "site": SimpleNamespace(
-                title=config.title[lang.code], description=config.description[lang.code],
-                author=config.author, menu=config.menu.get(lang.code, []),
-                copyright=config.copyright.get(lang.code, ""), config=config),
+            "site": SiteView(config.title[lang.code], config.description[lang.code], config.author,
+                             config.copyright.get(lang.code, "")),
             "lang": lang,
             "languages": config.languages,
-            "urls": urls,
             "t": partial(self.tr, lang.code),
             "tr": self.tr,
             "url": urls.path,
             "abs_url": urls.absolute,
-            "menu_url": self.menu_url,
             "asset": lambda name: urls.path(asset_urls[name]),
             "format_date": self.format_date,
-            "feeds": feeds,
-            "extra_body": "",
+            "extra_body": extra_body,
             "root": False,
+            "ui": SimpleNamespace(**strings),  # ui.key: a UI string of the language
+            "nav": Nav(
+                home=urls.path(urls.home(lang.code)), archive=urls.path(urls.archive(lang.code)),
+                tags=urls.path(urls.tags(lang.code)),
+                homes={c: urls.path(urls.home(c)) for c in config.codes},
+                menu=tuple(Link(item.title, self.menu_url(item.url)) for item in config.menu.get(lang.code, [])),
+                feeds=tuple(feeds),
+                style=urls.path(asset_urls["style.css"]), script=urls.path(asset_urls["riji.js"]),
+                icon=urls.path("favicon.svg") if "favicon.svg" in static_names
+                else urls.path(asset_urls["favicon.svg"])),
         }
-        # The same on every page of a language: worked out once here, not by template calls on each
-        # page (templates may still use t(), url() and asset() for anything else).
-        strings = {**theme.strings.get(config.default_language, {}), **theme.strings.get(lang.code, {})}
-        self.values["ui"] = SimpleNamespace(**strings)
-        self.values["nav"] = SimpleNamespace(
-            home=urls.path(urls.home(lang.code)), archive=urls.path(urls.archive(lang.code)),
-            tags=urls.path(urls.tags(lang.code)),
-            menu=[SimpleNamespace(title=item.title, href=self.menu_url(item.url))
-                  for item in config.menu.get(lang.code, [])],
-            style=urls.path(asset_urls["style.css"]), script=urls.path(asset_urls["riji.js"]),
-            icon=urls.path("favicon.svg") if "favicon.svg" in static_names else urls.path(asset_urls["favicon.svg"]),
-            feeds=[SimpleNamespace(href=urls.path(f.url), absolute=urls.absolute(f.url), type=f.type,
-                                   title=f.title, label=f.label) for f in feeds])
 
     def tr(self, code: str, key: str, **kw) -> str:
         strings = self.theme.strings
@@ -69,7 +67,7 @@ class Context:
         return text.format(**kw) if kw else text
 
     def menu_url(self, url: str) -> str:
-        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith("//"):
+        if URL_SCHEME.match(url) or url.startswith("//"):
             return url
         if url.startswith("/"):  # the site's root, which may be a sub-path of the host
             base = self.urls.path("")
@@ -79,6 +77,41 @@ class Context:
     def format_date(self, value, code: str | None = None, form: str = "long") -> str:
         locale = self.locale if code is None else self.site.config.language(code).locale
         return _format_day(value.astimezone(self.tz).date(), str(locale), form)
+
+    # -- views shared by the page kinds ------------------------------------------------------------
+
+    def page(self, kind: str, url: str, title: str, description: str, alternates_by: dict[str, str],
+             image: str | None = None, doc: DocView | None = None) -> PageView:
+        config, urls, lang = self.site.config, self.urls, self.lang
+        alternates = [Alternate(other, other.hreflang, alternates_by[other.code])
+                      for other in config.languages if other.code in alternates_by]
+        if len(alternates) > 1:
+            alternates.append(Alternate(None, "x-default", alternates_by.get(config.default_language) or url))
+        switcher = []
+        for other in config.languages:
+            there = alternates_by.get(other.code)
+            name_here = language_name(other.code, self.locale, other.name)
+            switcher.append(SwitchOption(
+                other, other.code == lang.code, there, urls.home(other.code), name_here,
+                urls.path(there or urls.home(other.code)),
+                self.tr(lang.code, "read_in" if there else "no_translation", language=name_here)))
+        return PageView(kind, url, urls.path(url), url, title, description or config.description[lang.code],
+                        tuple(alternates) if len(alternates) > 1 else (), tuple(switcher), image, doc)
+
+    def cards(self, items) -> list[Card]:
+        out = []
+        for item in items:
+            lang = self.site.config.language(item.doc.lang)
+            doc = doc_view(item.doc)
+            out.append(Card(doc, item.other_language, lang,
+                            self.tr(lang.code, "only_in", language=lang.name) if item.other_language else "",
+                            self.urls.path(doc.url), self.format_date(doc.date, lang.code),
+                            self.tr(lang.code, "minutes_read", n=doc.reading_minutes),
+                            self.tr(lang.code, "listen") if doc.audio else ""))
+        return out
+
+    def tag_link(self, tag: Tag) -> TagLink:
+        return TagLink(tag.name(self.lang.code), self.urls.path(self.urls.tag(self.lang.code, tag.slug)))
 
 
 @lru_cache(maxsize=4096)
@@ -92,44 +125,95 @@ def language_name(code: str, in_locale: Locale, fallback: str) -> str:
     return in_locale.languages.get(code.split("-")[0], fallback)
 
 
+def doc_view(doc: Doc | None) -> DocView | None:
+    if doc is None:
+        return None
+    return DocView(doc.lang, doc.title, doc.url, doc.html, doc.summary, doc.description, doc.date, doc.updated,
+                   doc.reading_minutes, tuple(doc.headings), doc.audio)
+
+
+# -- one function per page kind: (template, values) ---------------------------------------------------
+
+def home_page(ctx: Context, plan: PagePlan) -> dict:
+    code, pagination, urls = ctx.lang.code, plan.pagination, ctx.urls
+    first = pagination.number == 1
+    alts = {c: urls.home(c) for c in ctx.site.config.codes} if first else {code: plan.url}
+    title = "" if first else ctx.tr(code, "page_n", n=pagination.number, total=pagination.total)
+    return dict(page=ctx.page("home", plan.url, title, "", alts), items=ctx.cards(plan.items),
+                pagination=pagination)
+
+
+def _doc_page(ctx: Context, entry: Entry, doc: Doc) -> PageView:
+    return ctx.page(entry.kind, doc.url, doc.title, doc.description, {c: d.url for c, d in entry.docs.items()},
+                    image=_absolute_image(doc, ctx.urls), doc=doc_view(doc))
+
+
+def post_page(ctx: Context, plan: PagePlan) -> dict:
+    site, entry = ctx.site, plan.entry
+    doc = entry.docs[plan.lang]
+    older, newer = site.neighbours(doc)
+    return dict(page=_doc_page(ctx, entry, doc), doc=doc_view(doc), older=doc_view(older), newer=doc_view(newer),
+                tags=[ctx.tag_link(site.tags[t]) for t in entry.tags if t in site.tags],
+                chapters=list(doc.chapters))
+
+
+def page_page(ctx: Context, plan: PagePlan) -> dict:
+    doc = plan.entry.docs[plan.lang]
+    return dict(page=_doc_page(ctx, plan.entry, doc), doc=doc_view(doc))
+
+
+def tag_page(ctx: Context, plan: PagePlan) -> dict:
+    site, tag, pagination, code = ctx.site, plan.tag, plan.pagination, ctx.lang.code
+    title = ctx.tr(code, "tag_title", name=tag.name(code))
+    if pagination.number > 1:
+        title = f"{title} · {ctx.tr(code, 'page_n', n=pagination.number, total=pagination.total)}"
+    tagged = site.posts_tagged(tag.key)
+    alts = ({c: ctx.urls.tag(c, tag.slug) for c in site.config.codes if site.listing(c, tagged)}
+            if pagination.number == 1 else {})
+    return dict(page=ctx.page("tag", plan.url, title, "", alts), tag=ctx.tag_link(tag),
+                items=ctx.cards(plan.items), pagination=pagination, tag_feeds=ctx.tag_feeds(tag))
+
+
+def tags_page(ctx: Context, plan: PagePlan) -> dict:
+    code, urls = ctx.lang.code, ctx.urls
+    return dict(page=ctx.page("tags", plan.url, ctx.tr(code, "tags"), "",
+                              {c: urls.tags(c) for c in ctx.site.config.codes}),
+                tag_counts=[(ctx.tag_link(tag), n) for tag, n in ctx.site.tags_in(code)])
+
+
+def archive_page(ctx: Context, plan: PagePlan) -> dict:
+    years: dict[int, list[Card]] = defaultdict(list)
+    for card in ctx.cards(plan.items):
+        years[card.doc.date.astimezone(ctx.tz).year].append(card)
+    page = ctx.page("archive", plan.url, ctx.tr(ctx.lang.code, "archive_title"), "",
+                    {c: ctx.urls.archive(c) for c in ctx.site.config.codes})
+    return dict(page=page, years=sorted(years.items(), reverse=True))
+
+
+def not_found_page(ctx: Context, plan: PagePlan) -> dict:
+    return dict(page=ctx.page("404", plan.url, ctx.tr(ctx.lang.code, "not_found_title"), "", {}))
+
+
+PAGE_KINDS = {"home": home_page, "post": post_page, "page": page_page, "tag": tag_page, "tags": tags_page,
+              "archive": archive_page, "404": not_found_page}
+
+
 def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, str],
                 static_names: set[str], feeds_for, extra_body: str = "") -> Output:
-    config = site.config
-    urls = Urls(config)
-    out: Output = {}
-    contexts = {lang.code: Context(site, theme, lang, urls, asset_urls, static_names, feeds_for(lang.code))
-                for lang in config.languages}
-    for ctx in contexts.values():
-        ctx.values["extra_body"] = extra_body
+    """Every page of `model.page_plans`, as a Lazy: its values are only worked out when it is
+    rendered, so the preview pays for the pages a browser asks for, not for all of them."""
+    contexts = {}
+    for lang in site.config.languages:
+        ctx = Context(site, theme, lang, asset_urls, static_names, feeds_for(lang.code), extra_body)
+        ctx.tag_feeds = (partial(feeds_for, lang.code) if site.config.feeds.get("tag_feeds")
+                         else lambda _tag: [])
+        contexts[lang.code] = ctx
 
-    def page_ns(ctx: Context, kind: str, url: str, title: str, description: str, alternates_by: dict,
-                **extra) -> SimpleNamespace:
-        lang = ctx.lang
-        alternates = []
-        for other in config.languages:
-            if other.code in alternates_by:
-                alternates.append(SimpleNamespace(lang=other, hreflang=other.hreflang,
-                                                  url=alternates_by[other.code]))
-        if len(alternates) > 1:
-            default = alternates_by.get(config.default_language) or url
-            alternates.append(SimpleNamespace(lang=None, hreflang="x-default", url=default))
-        switcher = []
-        for other in config.languages:
-            there = alternates_by.get(other.code)
-            name_here = language_name(other.code, ctx.locale, other.name)
-            switcher.append(SimpleNamespace(
-                lang=other, current=other.code == lang.code, url=there, home=urls.home(other.code),
-                name_here=name_here, href=urls.path(there or urls.home(other.code)),
-                label=ctx.tr(lang.code, "read_in" if there else "no_translation", language=name_here)))
-        return SimpleNamespace(kind=kind, url=url, href=urls.path(url), canonical=url, title=title,
-                               description=description or config.description[lang.code],
-                               alternates=alternates if len(alternates) > 1 else [],
-                               switcher=switcher, image=extra.pop("image", None), **extra)
-
-    def page_bytes(ctx: Context, template: str, path: str, root: bool, make_values):
+    def page_bytes(plan: PagePlan):
         """(the page, its diagnostics): a page's own problems travel with it."""
+        ctx, template = contexts[plan.lang], f"{plan.kind}.html"
         try:
-            values = {**ctx.values, **make_values(), "root": root}
+            values = {**ctx.values, **PAGE_KINDS[plan.kind](ctx, plan), "root": plan.root}
             return theme.env.get_template(template).render(**values).encode("utf-8"), ()
         except jinja2.TemplateSyntaxError as exc:
             where = (exc.filename or theme.template_path(template), exc.lineno)
@@ -138,125 +222,18 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
             where = _template_frame(exc) or (theme.template_path(template), None)
             problem = f"{type(exc).__name__}: {exc}"
         own = Diagnostics(site_root)
-        own.error(where[0], where[1], f"{TEMPLATE_ERROR}{path}: {problem}")
+        own.error(where[0], where[1], f"{TEMPLATE_ERROR}{plan.url}: {problem}")
         return None, own.items
 
-    def emit(ctx: Context, template: str, path: str, make_values, _root: bool = False):
-        """Register a page; its template values are only worked out when it is rendered, so the
-        preview pays for the pages a browser asks for, not for all of them on every save."""
-        key = "index.html" if _root else (path + "index.html" if path.endswith("/") or not path else path)
-        out[key] = Lazy(partial(page_bytes, ctx, template, path, _root, make_values))
-
-    every = {c: None for c in config.codes}
-
-    def all_langs(fn) -> dict[str, str]:
-        return {c: fn(c) for c in every}
-
-    def listed(ctx: Context, items: list[Listed]) -> list[SimpleNamespace]:
-        out_items = []
-        for item in items:
-            lang = config.language(item.doc.lang)
-            badge = ctx.tr(lang.code, "only_in", language=lang.name) if item.other_language else ""
-            doc = item.doc
-            out_items.append(SimpleNamespace(
-                doc=doc, other_language=item.other_language, lang=lang, badge=badge, href=urls.path(doc.url),
-                date_text=ctx.format_date(doc.date, lang.code),
-                minutes_text=ctx.tr(lang.code, "minutes_read", n=doc.reading_minutes),
-                listen_text=ctx.tr(lang.code, "listen") if doc.audio else ""))
-        return out_items
-
-    def paginate(listing: list[Listed], url_of) -> list[tuple[list[Listed], SimpleNamespace]]:
-        per_page = config.posts_per_page
-        chunks = [listing[i:i + per_page] for i in range(0, len(listing), per_page)] or [[]]
-        total = len(chunks)
-        return [(chunk, SimpleNamespace(number=n, total=total, url=url_of(n),
-                                        newer=url_of(n - 1) if n > 1 else None,
-                                        older=url_of(n + 1) if n < total else None))
-                for n, chunk in enumerate(chunks, 1)]
-
-    def home_values(ctx, chunk, pagination):
-        code, n, url = ctx.lang.code, pagination.number, pagination.url
-        alts = all_langs(urls.home) if n == 1 else {code: url}
-        title = "" if n == 1 else ctx.tr(code, "page_n", n=n, total=pagination.total)
-        return dict(page=page_ns(ctx, "home", url, title, "", alts), items=listed(ctx, chunk),
-                    pagination=pagination)
-
-    def doc_values(ctx, entry, doc):
-        alts = {c: d.url for c, d in entry.docs.items()}
-        page = page_ns(ctx, entry.kind, doc.url, doc.title, doc.description, alts,
-                       image=_absolute_image(doc, urls), doc=doc)
-        if entry.kind != "post":
-            return dict(page=page, doc=doc)
-        older, newer = site.neighbours(doc)
-        # chapters are listed under the player; their mistakes are reported by the podcast feed
-        chapters = parse_chapters(doc, Diagnostics()) if doc.audio is not None else None
-        return dict(page=page, doc=doc, older=older, newer=newer,
-                    tags=[site.tags[t] for t in entry.tags if t in site.tags],
-                    chapters=[SimpleNamespace(start=c["startTime"], clock=clock(c["startTime"]), title=c["title"])
-                              for c in chapters or []])
-
-    def tag_values(ctx, tag, tagged, chunk, pagination, tag_feeds):
-        code, n = ctx.lang.code, pagination.number
-        title = ctx.tr(code, "tag_title", name=tag.name(code))
-        if n > 1:
-            title = f"{title} · {ctx.tr(code, 'page_n', n=n, total=pagination.total)}"
-        alts = {c: urls.tag(c, tag) for c in config.codes if site.listing(c, tagged)} if n == 1 else {}
-        return dict(page=page_ns(ctx, "tag", pagination.url, title, "", alts), tag=tag,
-                    items=listed(ctx, chunk), pagination=pagination, tag_feeds=tag_feeds)
-
-    def archive_values(ctx, listing):
-        years: dict[int, list] = defaultdict(list)
-        for item in listed(ctx, listing):
-            years[item.doc.date.astimezone(config.tz).year].append(item)
-        page = page_ns(ctx, "archive", urls.archive(ctx.lang.code), ctx.tr(ctx.lang.code, "archive_title"), "",
-                       all_langs(urls.archive))
-        return dict(page=page, years=sorted(years.items(), reverse=True))
-
-    def tags_values(ctx, tag_counts):
-        code = ctx.lang.code
-        return dict(page=page_ns(ctx, "tags", urls.tags(code), ctx.tr(code, "tags"), "", all_langs(urls.tags)),
-                    tag_counts=tag_counts)
-
-    def not_found_values(ctx):
-        page = page_ns(ctx, "404", "404.html", ctx.tr(ctx.lang.code, "not_found_title"), "", {})
-        page.alternates = []
-        return dict(page=page)
-
-    for code, ctx in contexts.items():
-        listing = site.listing(code)
-        for chunk, pagination in paginate(listing, partial(urls.home, code)):
-            make = partial(home_values, ctx, chunk, pagination)
-            emit(ctx, "home.html", pagination.url, make)
-            if pagination.number == 1 and code == config.default_language:
-                emit(ctx, "home.html", pagination.url, make, _root=True)
-
-        for entry in site.posts + site.pages:
-            doc = entry.docs.get(code)
-            if doc is not None:
-                emit(ctx, f"{entry.kind}.html", doc.url, partial(doc_values, ctx, entry, doc))
-
-        tag_counts = site.tags_in(code)
-        emit(ctx, "tags.html", urls.tags(code), partial(tags_values, ctx, tag_counts))
-        for tag, _count in tag_counts:
-            tagged = site.posts_tagged(tag.key)
-            tag_feeds = feeds_for(code, tag) if config.feeds.get("tag_feeds") else []
-            for chunk, pagination in paginate(site.listing(code, tagged), partial(urls.tag, code, tag)):
-                emit(ctx, "tag.html", pagination.url, partial(tag_values, ctx, tag, tagged, chunk, pagination,
-                                                               tag_feeds))
-
-        emit(ctx, "archive.html", urls.archive(code), partial(archive_values, ctx, listing))
-
-    emit(contexts[config.default_language], "404.html", "404.html",
-         partial(not_found_values, contexts[config.default_language]))
-    return out
+    return {plan.output: Lazy(partial(page_bytes, plan)) for plan in page_plans(site)}
 
 
-def _absolute_image(doc: Doc, urls: Urls) -> str | None:
+def _absolute_image(doc: Doc, urls) -> str | None:
     image = doc.meta.get("image")
     if not image:
         return None
     image = str(image)
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", image):
+    if URL_SCHEME.match(image):
         return image
     if image.startswith("/"):
         return urls.absolute(image.lstrip("/"))

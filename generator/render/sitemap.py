@@ -4,20 +4,19 @@ from __future__ import annotations
 from functools import partial
 from xml.sax.saxutils import quoteattr
 
-from ..model import Site, Urls
+from ..model import Site
 from . import Lazy, Output
 
 
 def render_sitemap(site: Site) -> Output:
-    urls = Urls(site.config)
+    urls = site.urls
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n"
     # made when asked for, so the preview does not redo it on every save
     return {"sitemap.xml": Lazy(partial(_sitemap, site)), "robots.txt": robots.encode()}
 
 
 def _sitemap(site: Site) -> tuple[bytes, tuple]:
-    config = site.config
-    urls = Urls(config)
+    config, urls = site.config, site.urls
     groups: list[tuple[dict[str, str], str | None]] = []  # ({lang: url}, lastmod)
     groups.append(({c: urls.home(c) for c in config.codes}, _lastmod(site.posts)))
     for entry in site.posts + site.pages:
@@ -26,7 +25,7 @@ def _sitemap(site: Site) -> tuple[bytes, tuple]:
     groups.append(({c: urls.archive(c) for c in config.codes}, _lastmod(site.posts)))
     groups.append(({c: urls.tags(c) for c in config.codes}, None))
     for tag in site.tags.values():
-        present = {c: urls.tag(c, tag) for c in config.codes if site.listing(c, site.posts_tagged(tag.key))}
+        present = {c: urls.tag(c, tag.slug) for c in config.codes if site.listing(c, site.posts_tagged(tag.key))}
         groups.append((present, _lastmod(site.posts_tagged(tag.key))))
 
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..build import BuildOptions, BuildResult, build
+from ..constants import FINGERPRINT as FINGERPRINT_PATTERN
 from ..diagnostics import Diagnostic, in_order
 from ..render import Lazy
 from .livereload import Channel, script_tag, sse_message
 
-FINGERPRINT = re.compile(r"\.[0-9a-f]{10}(?=\.css$)")
+FINGERPRINT = re.compile(FINGERPRINT_PATTERN + r"(?=\.css$)")
 
 
 class IdleCollector:

@@ -1,0 +1,61 @@
+"""The URL scheme: where every page and feed of each language lives. The only place URL shapes are
+decided; it knows slugs and language prefixes, nothing of the model, so the media stage can use it
+before the model exists. One instance per site (`Site.urls`)."""
+from __future__ import annotations
+
+from typing import Mapping
+
+from .constants import base_path
+
+FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "podcast": "podcast.xml"}
+
+
+class Urls:
+    """Site-relative URLs (e.g. "en/posts/slug/"), per language code."""
+
+    def __init__(self, prefixes: Mapping[str, str], base_url: str):
+        self.prefix = dict(prefixes)  # language code -> its folder ("" for one served at the root)
+        self.base_url = base_url
+        self.base_path = base_path(base_url)
+
+    def _p(self, lang: str, rest: str = "") -> str:
+        p = self.prefix[lang]
+        return f"{p}/{rest}" if p else rest
+
+    def home(self, lang: str, page: int = 1) -> str:
+        return self._p(lang, "" if page == 1 else f"page/{page}/")
+
+    def post(self, lang: str, slug: str) -> str:
+        return self._p(lang, f"posts/{slug}/")
+
+    def page(self, lang: str, slug: str) -> str:
+        return self._p(lang, f"{slug}/")
+
+    def document(self, kind: str, lang: str, slug: str) -> str:
+        """A post's or a page's URL."""
+        return (self.post if kind == "post" else self.page)(lang, slug)
+
+    def tags(self, lang: str) -> str:
+        return self._p(lang, "tags/")
+
+    def tag(self, lang: str, slug: str, page: int = 1) -> str:
+        return self._p(lang, f"tags/{slug}/" + ("" if page == 1 else f"page/{page}/"))
+
+    def archive(self, lang: str) -> str:
+        return self._p(lang, "archive/")
+
+    def feed(self, lang: str, kind: str = "rss", tag: str | None = None) -> str:
+        """`tag` is a tag's slug, for that tag's feed."""
+        return self._p(lang, (f"tags/{tag}/" if tag else "") + FEED_FILES[kind])
+
+    def absolute(self, url: str) -> str:
+        return self.base_url + url
+
+    def path(self, url: str) -> str:
+        """Root-relative form, honouring a base_url with a sub-path."""
+        return self.base_path + url
+
+
+def site_urls(config) -> Urls:
+    """The URL scheme of a site as site.yaml describes it."""
+    return Urls({lang.code: lang.prefix for lang in config.languages}, config.base_url)
