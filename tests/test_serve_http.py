@@ -13,10 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import NOW, REPO, build_fixture, write_site
 from generator.serve.app import Session
-from generator.serve.server import bind, parse_range, request_path
+from generator.serve.request import parse_range, request_path
+from generator.serve.server import bind
 from generator.serve.preview import Preview
 
 AUDIO = bytes(range(256)) * 40  # 10,240 bytes standing in for an MP3
@@ -365,3 +368,201 @@ def test_cli_refuses_a_folder_that_is_not_a_site(tmp_path, capsys):
 
     assert main(["serve", "--site", str(tmp_path / "nowhere")]) == 1
     assert "no site.yaml" in capsys.readouterr().err
+
+
+# -- hostile clients: every answer is a proper HTTP status, and nothing grows without bound ---------
+
+
+def exchange(session: Session, data: bytes) -> bytes:
+    """Send bytes as they are and read until the server closes."""
+    host, port = session.server.server_address[:2]
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def status_of(response: bytes) -> int:
+    assert re.match(rb"HTTP/1\.1 \d{3} ", response), response[:80]
+    return int(response[9:12])
+
+
+def test_a_range_with_huge_numbers_is_416(server):
+    huge = "9" * 5000  # int() refuses more than 4,300 digits
+    for spec in (f"bytes=0-{huge}", f"bytes={huge}-", f"bytes=-{huge}", f"bytes=00000000000000000000000{huge}-1"):
+        response = exchange(server, b"GET /audio/clip.mp3 HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: " + spec.encode()
+                            + b"\r\nConnection: close\r\n\r\n")
+        assert status_of(response) == 416 and f"bytes */{len(AUDIO)}".encode() in response, spec[:20]
+    assert parse_range("bytes=0-" + "9" * 19, 10) is False
+    assert parse_range("bytes=" + "0" * 30 + "5-", 10) == (5, 9)  # leading zeros are not size
+
+
+def test_the_whole_head_is_capped_431(server):
+    big = b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"".join(
+        b"X-Pad-%d: %s\r\n" % (i, b"a" * 60000) for i in range(20)) + b"\r\n"
+    assert status_of(exchange(server, big)) == 431
+    many = b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(101)) + b"\r\n"
+    assert status_of(exchange(server, many)) == 431
+    status, _, _ = request(server, "/en/", headers={"Cookie": "c=" + "x" * 8000})  # a fat cookie is fine
+    assert status == 200
+
+
+@pytest.mark.parametrize("head, status", [
+    (b"GET http://evil.test/en/ HTTP/1.1\r\nHost: 127.0.0.1\r\n", 400),  # not a proxy
+    (b"GET https://127.0.0.1/en/ HTTP/1.1\r\nHost: 127.0.0.1\r\n", 400),
+    (b"GET http://127.0.0.1/en/ HTTP/1.1\r\nHost: evil.test\r\n", 200),  # the target's host wins
+    (b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.test\r\n", 400),
+    (b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: 127.0.0.1\r\n", 400),
+    (b"GET /en/ HTTP/1.1\r\nHost: \r\n", 400),
+    (b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1:80:80\r\n", 400),
+    (b"GET /en/ HTTP/1.1\r\nHost: a b\r\n", 400),
+    (b"GET /en/ HTTP/1.1\r\n", 400),  # HTTP/1.1 requires Host
+    (b"GET /en/ HTTP/1.0\r\n", 200),  # HTTP/1.0 does not
+    (b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n", 400),
+    (b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n", 400),
+    (b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: 1\r\n  folded\r\n", 400),  # obsolete line folding
+    (b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n", 400),
+    (b"GET /en/ HTTP/1.1\r\nHost : 127.0.0.1\r\n", 400),
+])
+def test_host_and_header_rules(server, head, status):
+    assert status_of(exchange(server, head + b"Connection: close\r\n\r\n")) == status
+
+
+@pytest.mark.parametrize("line, status", [
+    (b"GARBAGE", 400), (b"GET /en/", 400), (b"GET /en/ HTTP/2.0", 505), (b"GET /en/ HTTP/0.9", 505),
+    (b"GET /en/ HTTP/3", 505), (b"GET /a b HTTP/1.1", 400), (b"GET /en/ HTTP/1.1.1", 400), (b"GET /en/ FTP/1.0", 400),
+    (b"G\x00T /en/ HTTP/1.1", 400), (b"\xff\xfe /en/ HTTP/1.1", 400), (b"GET /en/ http/1.1", 400),
+])
+def test_malformed_request_lines_get_a_status_line(server, line, status):
+    response = raw_request(server, line)
+    assert status_of(response) == status
+    assert b"text/plain" in response and b"<html" not in response.lower()
+
+
+def test_a_body_on_get_is_never_read_as_the_next_request(server):
+    smuggled = b"GET /notes.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    response = exchange(server, b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % len(smuggled)
+                        + smuggled)
+    assert status_of(response) == 200 and response.count(b"HTTP/1.1 ") == 1 and b"plain notes" not in response
+
+
+def test_one_empty_line_before_the_request_is_ignored(server):
+    assert status_of(exchange(server, b"\r\nGET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")) == 200
+
+
+def test_trickling_clients_are_bounded_and_cut_off(server):
+    """Slowloris: a byte at a time keeps a per-read timeout alive forever; the head has a deadline
+    instead, and connections beyond the bound are told 503 rather than given a thread each."""
+    import threading
+    import time
+
+    srv = server.server
+    srv.max_connections, srv.head_timeout = 8, 2.0
+    host, port = srv.server_address[:2]
+    baseline = threading.active_count()
+    socks = []
+    for _ in range(30):
+        sock = socket.create_connection((host, port), timeout=10)
+        sock.sendall(b"GET /en/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        socks.append(sock)
+    busy, open_socks, peak = 0, list(socks), 0
+    give_up = time.monotonic() + 30  # a liveness bound, far above the 2 s deadline
+    while open_socks and time.monotonic() < give_up:
+        peak = max(peak, threading.active_count() - baseline, srv.active)
+        for sock in list(open_socks):
+            try:
+                sock.settimeout(0.01)
+                data = sock.recv(4096)
+            except socket.timeout:
+                try:
+                    sock.sendall(b"X")
+                    continue
+                except OSError:
+                    data = b""
+            except OSError:
+                data = b""
+            if data.startswith(b"HTTP/1.1 503"):
+                busy += 1
+            open_socks.remove(sock)
+            sock.close()
+        time.sleep(0.2)
+    for sock in socks:
+        sock.close()
+    assert not open_socks, f"{len(open_socks)} trickling connections were never cut off"
+    assert busy >= 30 - 8 - 2 and peak <= 8
+    srv.max_connections = 100
+    status, _, _ = request(server, "/en/")
+    assert status == 200
+
+
+def test_keep_alive_answers_are_not_delayed_by_nagle(server):
+    """Nagle's algorithm against the client's delayed ACK held each keep-alive reply for 40 ms."""
+    import statistics
+    import time
+
+    host, port = server.server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        times = []
+        for _ in range(12):
+            began = time.perf_counter()
+            conn.request("GET", "/en/posts/first-light/")
+            resp = conn.getresponse()
+            assert resp.status == 200 and resp.read()
+            times.append(time.perf_counter() - began)
+    finally:
+        conn.close()
+    assert statistics.median(times[2:]) < 0.010, [round(t * 1000, 1) for t in times]
+
+
+def test_a_burst_of_connections_fits_the_listen_backlog(site):
+    """Connections queue while the server is busy; a backlog of 5 made every sixth wait for a SYN retry."""
+    import selectors
+
+    server = bind(Preview(site, now=NOW), "127.0.0.1", 0)  # listening, never accepting
+    try:
+        sel = selectors.DefaultSelector()
+        socks = []
+        for _ in range(60):
+            sock = socket.socket()
+            sock.setblocking(False)
+            sock.connect_ex(server.server_address[:2])
+            sel.register(sock, selectors.EVENT_WRITE)
+            socks.append(sock)
+        connected = set()
+        for _ in range(20):  # until all connected, or 10 s: far beyond a local handshake
+            for key, _ in sel.select(timeout=0.5):
+                connected.add(key.fileobj)
+                sel.unregister(key.fileobj)
+            if len(connected) == len(socks):
+                break
+        assert len(connected) == len(socks)
+        assert all(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0 for s in socks)
+    finally:
+        for sock in socks:
+            sock.close()
+        server.server_close()
+
+
+HEAD_PARTS = st.one_of(st.binary(max_size=40), st.sampled_from([
+    b"GET", b"HEAD", b"POST", b" ", b"/", b"/en/", b"/audio/clip.mp3", b"http://127.0.0.1/", b"HTTP/1.1", b"HTTP/1.0",
+    b"HTTP/9.9", b"\r\n", b"\n", b"Host: 127.0.0.1\r\n", b"Host:\r\n", b"Range: bytes=0-", b"Range: bytes=-",
+    b"9" * 5000, b"If-None-Match: *\r\n", b"If-Modified-Since: Mon, 99 Foo 99999 99:99:99 GMT\r\n",
+    b"Content-Length: 3\r\n", b"Transfer-Encoding: chunked\r\n", b"Connection: keep-alive\r\n", b"%2e%2e", b"%ff",
+    b"?page=%00", b"/__riji/status", b"\x00", b"\t", b":"]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(HEAD_PARTS, min_size=1, max_size=12))
+def test_any_request_head_gets_a_status_line_and_no_traceback(server, parts):
+    failures = []
+    server.server.handle_error = lambda request, address: failures.append(sys.exc_info()[1])
+    data = b"".join(parts)
+    if not data.strip():
+        return
+    response = exchange(server, data + b"\r\nConnection: close\r\n\r\n")
+    assert not failures, failures
+    if response:  # nothing only when the head never ended, e.g. a line of 64 KB without a newline
+        assert re.match(rb"HTTP/1\.1 [1-5]\d\d ", response), (data[:200], response[:80])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import email.utils
 import errno
 import hashlib
-import ipaddress
+import io
 import json
 import mimetypes
 import os
@@ -18,16 +18,19 @@ import re
 import socket
 import sys
 import threading
+import time
 from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote
 
 from ..render import Lazy
 from ..theme import default_theme_dir
 from .livereload import EVENTS_PATH, PREFIX, SCRIPT, SCRIPT_PATH, STATUS_PATH, script_tag, sse_message
 from .preview import Preview
+from .request import (MAX_HEAD, BadPath, DeadlineReader, Refused, has_body, host_name, is_loopback,
+                      parse_range, parse_request_line, read_fields, request_host, request_path, split_target)
 
 TEXT_TYPES = {
     ".html": "text/html", ".htm": "text/html", ".xml": "application/xml", ".xsl": "application/xml",
@@ -44,7 +47,6 @@ BINARY_TYPES = {
 }
 _BUILTIN_TYPES = mimetypes.MimeTypes(filenames=())  # the same answer on every machine, unlike /etc/mime.types
 IMMUTABLE = re.compile(r"/assets/[^/]+\.[0-9a-f]{10}\.[a-z0-9]+$")  # fingerprinted: the name changes with it
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 256 * 1024
 
 
@@ -57,72 +59,29 @@ def content_type(name: str) -> str:
     return kind + ("; charset=utf-8" if kind.startswith("text/") else "")
 
 
-class BadPath(Exception):
-    pass
-
-
-def split_target(target: str) -> tuple[str, str]:
-    """(path, query) of a request target; `//x` is a path here, not a host as urlsplit would read it."""
-    if not target.startswith("/"):
-        parts = urlsplit(target)  # absolute form: http://host/path
-        return (parts.path if parts.scheme in ("http", "https") else target), parts.query
-    path, _, query = target.partition("?")
-    return path.partition("#")[0], query
-
-
-def request_path(target: str) -> tuple[str, bool]:
-    """The decoded, normalised path of a request target and whether it ended in a slash.
-
-    Raises BadPath for anything that tries to leave the site: `..` (plain or %-encoded), encoded
-    slashes or backslashes, NUL bytes."""
-    path = split_target(target)[0]
-    if not path.startswith("/"):
-        raise BadPath(target)
-    parts = []
-    for raw in path.split("/"):
-        part = unquote(raw, errors="strict") if "%" in raw else raw
-        if part in (".", "..") or any(c in part for c in "/\\\0"):
-            raise BadPath(target)
-        if part:
-            parts.append(part)
-    trailing = path.endswith("/") and bool(parts)
-    return "/" + "/".join(parts) + ("/" if trailing else ""), trailing
-
-
-def parse_range(header: str, size: int) -> tuple[int, int] | None | bool:
-    """(first, last) byte; None to ignore the header (malformed, or several ranges); False if it
-    cannot be satisfied."""
-    m = RANGE.match(header.strip())
-    if not m or (not m.group(1) and not m.group(2)):
-        return None
-    first, last = m.group(1), m.group(2)
-    if not first:  # the last N bytes
-        n = int(last)
-        return (max(0, size - n), size - 1) if n > 0 and size > 0 else False
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if last and int(last) < start:
-        return None
-    if start >= size:
-        return False
-    return start, end
-
-
 def inject(html: bytes, tag: str) -> bytes:
     """Add the reload script to a static .html file from static/ (rendered pages have it already)."""
     i = html.lower().rfind(b"</body>")
     return html[:i] + tag.encode() + html[i:] if i >= 0 else html + tag.encode()
 
 
+BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Length: 21\r\nConnection: close\r\n\r\ntoo many connections\n")
+
+
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     block_on_close = False
+    request_queue_size = 128  # listen backlog: with 5, a burst of requests waits for a 1 s SYN retry
+    max_connections = 100  # a thread each; beyond, a client is told 503 instead of growing the process
+    head_timeout = 30.0  # seconds to wait for a whole request head, however it trickles in
 
     def __init__(self, address, preview: Preview):
         self.preview = preview
         self.connections: set[socket.socket] = set()
         self.conn_lock = threading.Lock()
+        self.active = 0  # connection threads, counted when accepted
         self.allowed = [os.path.realpath(preview.root)]
         try:
             self.allowed.append(os.path.realpath(default_theme_dir()))
@@ -132,6 +91,36 @@ class PreviewServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.loopback = is_loopback(host)
         super().__init__(address, Handler)
+
+    def process_request(self, request, client_address) -> None:
+        with self.conn_lock:
+            full = self.active >= self.max_connections
+            self.active += not full
+        if full:
+            return self.turn_away(request)
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # no thread started
+            self.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        with self.conn_lock:
+            self.active -= 1
+
+    def turn_away(self, request: socket.socket) -> None:
+        try:
+            request.setblocking(False)  # a fresh socket's send buffer takes these bytes at once
+            request.send(BUSY)
+        except OSError:
+            pass
+        self.shutdown_request(request)
 
     def handle_error(self, request, client_address) -> None:
         if not isinstance(sys.exc_info()[1], OSError):  # a tab that went away is not worth a traceback
@@ -165,20 +154,10 @@ class PreviewServer(ThreadingHTTPServer):
                 pass
 
 
-def is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return host.lower().rstrip(".") == "localhost" or host.lower().endswith(".localhost")
-
-
-def host_allowed(header: str | None) -> bool:
+def host_allowed(host: str | None) -> bool:
     """A preview bound to this computer answers only to this computer's names, so a web page
     cannot reach it by pointing its own domain at 127.0.0.1 (DNS rebinding) and read drafts."""
-    if not header:
-        return True
-    name = header[1:header.find("]")] if header.startswith("[") else header.rsplit(":", 1)[0]
-    return is_loopback(name)
+    return host is None or is_loopback(host_name(host))
 
 
 def bind(preview: Preview, host: str = "127.0.0.1", port: int = 8000, tries: int = 1) -> PreviewServer:
@@ -200,13 +179,19 @@ class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
     server_version = "riji-serve"
-    sys_version = ""
     timeout = 30  # idle keep-alive connections close on their own
+    disable_nagle_algorithm = True  # else each keep-alive reply waits 40 ms for the client's delayed ACK
+    error_message_format = "%(code)d %(message)s\n"
+    error_content_type = "text/plain; charset=utf-8"
+    host: str | None = None  # the host the request is for, if it names one
 
     # -- plumbing ---------------------------------------------------------------------------------
 
     def setup(self) -> None:
         super().setup()
+        self.rfile.close()
+        self.reader = DeadlineReader(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self.reader)
         with self.server.conn_lock:
             self.server.connections.add(self.connection)
 
@@ -218,11 +203,43 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def version_string(self) -> str:
+        return self.server_version
+
     def handle_one_request(self) -> None:
+        self.reader.deadline = time.monotonic() + self.server.head_timeout
         try:
             super().handle_one_request()
         except (ConnectionError, TimeoutError):
             self.close_connection = True
+        finally:
+            self.reader.deadline = None
+
+    def parse_request(self) -> bool:
+        """Read the rest of the head within bounds; on a refusal, answer it (with a status line, as
+        HTTP/1.1) and close."""
+        self.command, self.request_version, self.close_connection = None, "HTTP/1.1", True
+        if self.raw_requestline in (b"\r\n", b"\n"):  # RFC 9112 2.2: one empty line may come first
+            self.raw_requestline = self.rfile.readline(MAX_HEAD + 1)
+        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        try:
+            self.command, self.path, version = parse_request_line(self.raw_requestline)
+            self.request_version = "HTTP/%d.%d" % version
+            self.headers = read_fields(self.rfile, MAX_HEAD - len(self.raw_requestline), self.MessageClass)
+            self.host = request_host(self.path, self.headers, version)
+            if not self.path.startswith("/") and self.server.loopback and not host_allowed(self.host):
+                raise Refused(HTTPStatus.BAD_REQUEST, "this preview is not a proxy")
+            body = has_body(self.headers)
+        except Refused as refused:
+            self.send_error(refused.status, refused.reason)
+            return False
+        finally:
+            self.reader.deadline = None
+            self.connection.settimeout(self.timeout)  # for writing the answer
+        connection = self.headers.get("Connection", "").lower()
+        self.close_connection = body or "close" in connection or (
+            version < (1, 1) and "keep-alive" not in connection)
+        return True
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - the stdlib's name
         pass  # the terminal shows rebuilds and errors, not every request
@@ -245,7 +262,7 @@ class Handler(BaseHTTPRequestHandler):
     # -- routing ----------------------------------------------------------------------------------
 
     def serve(self, body: bool) -> None:
-        if self.server.loopback and not host_allowed(self.headers.get("Host")):
+        if self.server.loopback and not host_allowed(self.host):
             return self.plain(HTTPStatus.FORBIDDEN, "this preview answers to localhost and 127.0.0.1 only; "
                                                     "use --host to serve other names\n", body)
         try:
