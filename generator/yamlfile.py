@@ -1,4 +1,8 @@
-"""YAML that remembers where each key was written, so a bad value is reported at its own line."""
+"""YAML that remembers where each key was written, so a bad value is reported at its own line.
+
+It also refuses what PyYAML takes silently: a key written twice (the last would win), and values
+that explode once expanded (a billion-laughs alias, an alias inside its own value, deep nesting),
+which would otherwise run for half a minute and end in MemoryError or RecursionError."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,11 +23,18 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+MAX_ALIASED = 10_000  # values that aliases may add; real settings add a handful, a bomb 10**9
+MAX_DEPTH = 64  # nesting levels; front-matter and site.yaml use three or four
+
+
 class YamlError(Exception):
-    def __init__(self, line: int | None, message: str):
+    """The first problem of a file as `line` and `message`; `problems` holds all of them."""
+
+    def __init__(self, line: int | None, message: str, problems: list[tuple[int | None, str]] | None = None):
         super().__init__(message)
         self.line = line
         self.message = message
+        self.problems = problems or [(line, message)]
 
 
 @dataclass
@@ -42,16 +53,74 @@ class Located:
         return self.offset + 1 if self.offset else None
 
 
-def _collect(node, prefix: tuple, out: dict) -> None:
+def _children(node) -> list:
     if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else None
-            out[prefix + (key,)] = k.start_mark.line + 1
-            _collect(v, prefix + (key,), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            out[prefix + (i,)] = item.start_mark.line + 1
-            _collect(item, prefix + (i,), out)
+        return [n for pair in node.value for n in pair]
+    return node.value if isinstance(node, yaml.SequenceNode) else []
+
+
+def _check(root, offset: int) -> None:
+    """Walk the node graph once (an alias is a shared node, so this is linear in the text) and raise
+    YamlError for duplicate keys, or for anything whose expansion would explode."""
+    def at(node) -> int:
+        return node.start_mark.line + 1 + offset
+
+    size: dict[int, int] = {}  # values under a node once its aliases are expanded
+    nodes, refs, open_nodes = {}, {}, set()
+    duplicates: list[tuple[int, str]] = []
+    stack = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if done:
+            open_nodes.discard(id(node))
+            size[id(node)] = 1 + sum(size[id(c)] for c in _children(node))
+            continue
+        refs[id(node)] = refs.get(id(node), 0) + 1
+        if id(node) in nodes:
+            continue
+        if depth > MAX_DEPTH:
+            raise YamlError(at(node), f"values nested more than {MAX_DEPTH} levels deep; flatten them")
+        nodes[id(node)] = node
+        open_nodes.add(id(node))
+        stack.append((node, depth, True))
+        for child in reversed(_children(node)):
+            if id(child) in open_nodes:
+                raise YamlError(at(child), "a YAML alias (*name) inside the value it names; write the value out")
+            stack.append((child, depth + 1, False))
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple, int] = {}
+            for k, _ in node.value:
+                if not isinstance(k, yaml.ScalarNode) or k.tag == "tag:yaml.org,2002:merge":
+                    continue
+                if (k.tag, k.value) in seen:
+                    first = seen[k.tag, k.value]
+                    where = f"twice on line {first}" if first == at(k) else f"on lines {first} and {at(k)}"
+                    duplicates.append((at(k), f"duplicate key '{k.value}' {where}; keep one "
+                                              "(YAML would silently take the last)"))
+                seen.setdefault((k.tag, k.value), at(k))
+    if size[id(root)] - len(size) > MAX_ALIASED:
+        worst = max((n for i, n in nodes.items() if refs[i] > 1), key=lambda n: size[id(n)])
+        uses = [at(k) for n in nodes.values() if isinstance(n, yaml.MappingNode) for k, v in n.value if v is worst]
+        raise YamlError(max(uses, default=at(worst)), f"YAML aliases (*name) expand this value to "
+                        f"{size[id(worst)]:,} values, more than the {MAX_ALIASED:,} allowed; write the values out")
+    if duplicates:
+        duplicates.sort()
+        raise YamlError(*duplicates[0], duplicates)
+
+
+def _collect(root, out: dict) -> None:
+    stack = [(root, ())]
+    while stack:
+        node, prefix = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = k.value if isinstance(k, yaml.ScalarNode) else None
+                out[prefix + (key,)] = k.start_mark.line + 1
+                stack.append((v, prefix + (key,)))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                out[prefix + (i,)] = item.start_mark.line + 1
+                stack.append((item, prefix + (i,)))
 
 
 def load(text: str, line_offset: int = 0) -> Located:
@@ -64,6 +133,8 @@ def load(text: str, line_offset: int = 0) -> Located:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check(node, line_offset)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -76,5 +147,5 @@ def load(text: str, line_offset: int = 0) -> Located:
         loader.dispose()
     lines: dict[tuple, int] = {}
     if node is not None:
-        _collect(node, (), lines)
+        _collect(node, lines)
     return Located(data, lines, line_offset)

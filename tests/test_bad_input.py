@@ -120,3 +120,79 @@ def test_more_shapes_of_bad_input_each_get_one_message(tmp_path):
     # a numeric title is a title, and a single tag may be written without brackets
     assert "1984" in text_of(result, "en/posts/numeric-title/index.html")
     assert "en/tags/solo/index.html" in result.files
+
+
+def alias_bomb(key: str, levels: int = 7, indent: str = "") -> str:
+    """Billion laughs: each anchor holds ten aliases of the one before, so `key` stands for 10**levels values."""
+    rows = [f'{indent}l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    rows += [f"{indent}l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    return "\n".join(rows) + f"\n{indent}{key}: *l{levels - 1}\n"
+
+
+def test_yaml_alias_bombs_are_refused_at_their_line(tmp_path):
+    write_site(tmp_path, {
+        "content/posts/good.md": GOOD,
+        "content/posts/date-bomb.md": "---\n" + alias_bomb("date") + "en: {title: D}\n---\n<!-- lang: en -->\nx\n",
+        "content/posts/slug-bomb.md": "---\ndate: 2025-01-01\n" + alias_bomb("slug") + "en: {title: S}\n---\n"
+                                      "<!-- lang: en -->\nx\n",
+        "content/posts/loop.md": "---\ndate: 2025-01-01\ntags: &t [a, *t]\nen: {title: L}\n---\n<!-- lang: en -->\nx\n",
+        "content/posts/deep.md": "---\ndate: 2025-01-01\nen: {title: Deep}\nx: " + "{a: " * 500 + "1" + "}" * 500
+                                 + "\n---\n<!-- lang: en -->\nx\n",
+    })
+    errs = errors(build_fixture(tmp_path))
+    expected = [
+        ("content/posts/date-bomb.md:9:", "YAML aliases (*name) expand this value to 11,111,111 values"),
+        ("content/posts/deep.md:4:", "nested more than 64 levels deep"),
+        ("content/posts/loop.md:3:", "alias (*name) inside the value it names"),
+        ("content/posts/slug-bomb.md:10:", "YAML aliases (*name) expand this value"),
+    ]
+    for where, what in expected:
+        assert any(e.startswith(where) and what in e for e in errs), (where, what, errs)
+    assert len(errs) == len(expected), "\n".join(errs)
+
+
+def test_an_alias_bomb_in_site_yaml_is_one_message(tmp_path):
+    from conftest import MINIMAL_SITE_YAML
+
+    site_yaml = MINIMAL_SITE_YAML.replace('author: {name: "Tester", email: "t@diary.test"}\n', "") + \
+        "bombs:\n" + alias_bomb("x", indent="  ") + "author:\n  name: *l6\n"
+    write_site(tmp_path, {"content/posts/good.md": GOOD}, site_yaml)
+    errs = errors(build_fixture(tmp_path))
+    assert len(errs) == 1 and errs[0].startswith("site.yaml:17:") and "expand this value" in errs[0], errs
+
+
+def test_harmless_aliases_and_merge_keys_still_work(tmp_path):
+    write_site(tmp_path, {"content/posts/a.md": "---\ndate: &d 2025-01-01\nupdated: *d\ntags: &t [culture]\n"
+                                                "en: &en {title: Same, summary: S}\nzh: {<<: *en, title: 同}\n---\n"
+                                                "<!-- lang: en -->\nx\n<!-- lang: zh -->\n甲\n"})
+    result = build_fixture(tmp_path)
+    assert errors(result) == []
+    assert "en/tags/culture/index.html" in result.files
+
+
+def test_duplicate_keys_are_errors_naming_both_lines(tmp_path):
+    from conftest import MINIMAL_SITE_YAML
+
+    write_site(tmp_path, {
+        "content/posts/good.md": GOOD,
+        "content/posts/two-dates.md": "---\ndate: 2025-01-01\nslug: two\ndate: 2025-02-02\nen: {title: T}\n---\n"
+                                      "<!-- lang: en -->\nx\n",
+        "content/posts/same-line.md": "---\ndate: 2025-01-01\nen: {title: A, title: B}\n---\n<!-- lang: en -->\nx\n",
+        "content/posts/split.en.md": "---\ndate: 2025-01-01\ntitle: A\n\"title\": B\n---\nx\n",
+        "themes/mine/i18n.yaml": "en:\n  read_more: Read on\n  read_more: More\n",
+    }, MINIMAL_SITE_YAML + "theme: mine\n")
+    errs = errors(build_fixture(tmp_path))
+    expected = [
+        ("content/posts/same-line.md:3:", "duplicate key 'title' twice on line 3"),
+        ("content/posts/split.en.md:4:", "duplicate key 'title' on lines 3 and 4"),
+        ("content/posts/two-dates.md:4:", "duplicate key 'date' on lines 2 and 4"),
+        ("themes/mine/i18n.yaml:3:", "duplicate key 'read_more' on lines 2 and 3"),
+    ]
+    for where, what in expected:
+        assert any(e.startswith(where) and what in e for e in errs), (where, what, errs)
+    assert len(errs) == len(expected), "\n".join(errs)
+
+    (tmp_path / "site.yaml").write_text(MINIMAL_SITE_YAML + "title: Again\n", "utf-8")
+    errs = errors(build_fixture(tmp_path))
+    assert errs == ["site.yaml:8: error: duplicate key 'title' on lines 2 and 8; keep one (YAML would silently "
+                    "take the last)"]
