@@ -1,14 +1,19 @@
 """The forked paths every real diary takes (48 documents, 400 files) forced onto small sites: they
-must give what the single process gives, and fail as safely."""
+must give what the single process gives, and fail as safely; and workers end with the build."""
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import NOW, SITES, write_site
+from conftest import NOW, REPO, SITES, write_site
 from generator import build as build_module
 from generator import parallel, render, writer
 from generator.build import BuildOptions, build, build_to
@@ -105,3 +110,69 @@ def test_writer_puts_the_last_good_site_back_when_the_swap_fails(tmp_path, monke
     assert not result.ok and any("disk full" in d.message for d in result.diagnostics), result.diagnostics
     assert tree(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output.riji-")] == [".output.riji-lock"]
+
+
+SCRIPT = textwrap.dedent("""
+    import os, sys, time
+    from generator.parallel import fork_map
+
+    def work(out, chunk):
+        os.write(1, f"worker {os.getpid()}\\n".encode())  # one write: lines of two workers never mix
+        for i in range(10_000):  # a long render: one file every 20 ms
+            with open(os.path.join(out, f"{os.getpid()}-{i}"), "w") as fh:
+                fh.write("x")
+            time.sleep(0.02)
+        return []
+
+    fork_map(work, list(range(8)), sys.argv[1], workers=2, min_items=1)
+""")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_die_with_a_killed_build_and_write_nothing_after(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(out)], stdout=subprocess.PIPE, text=True, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    workers = set()
+    try:
+        while len(workers) < 2:
+            line = proc.stdout.readline()
+            assert line.startswith("worker "), (line, proc.poll(), proc.poll() is not None and proc.stderr.read())
+            workers.add(int(line.split()[1]))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        give_up = time.monotonic() + 10  # liveness bound; the kernel ends them at once
+        while any(_alive(w) for w in workers) and time.monotonic() < give_up:
+            time.sleep(0.05)
+        survivors = [w for w in workers if _alive(w)]
+        assert not survivors, f"workers {survivors} outlived the build"
+        written = len(os.listdir(out))
+        time.sleep(0.3)
+        assert len(os.listdir(out)) == written
+    finally:
+        for w in workers:
+            try:
+                os.kill(w, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def test_a_worker_whose_parent_is_already_gone_stops_before_any_work():
+    """Where the parent died before the worker could ask the kernel (or no such call exists)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            parallel._die_with_parent(os.getppid() + 100_000)  # not our parent: as if it had died
+            os._exit(0)  # would go on working
+        finally:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1
