@@ -28,7 +28,7 @@ timezone: Asia/Shanghai
 menu:
   en: [{{title: About, url: /en/about/}}]
   zh: [{{title: 关于, url: about/}}]
-check: {{validate_html: false{extra_check}}}
+check: {{validate_html: {validate}{extra_check}}}
 {extra}
 """
 
@@ -91,7 +91,7 @@ About this diary.
 
 
 def diary(root: Path, base: str = "https://me.github.io/diary/", extra: str = "", extra_check: str = "",
-          files: dict | None = None) -> Path:
+          files: dict | None = None, validate: bool = False) -> Path:
     content = {
         "content/posts/first.md": POST,
         "content/posts/walk/index.en.md": WALK_EN,
@@ -100,7 +100,8 @@ def diary(root: Path, base: str = "https://me.github.io/diary/", extra: str = ""
         "content/pages/about.md": ABOUT,
     }
     content.update(files or {})
-    return write_site(root, content, SITE_YAML.format(base=base, extra=extra, extra_check=extra_check))
+    return write_site(root, content, SITE_YAML.format(base=base, extra=extra, extra_check=extra_check,
+                                                     validate=str(validate).lower()))
 
 
 def check(root: Path, **kw) -> list[str]:
@@ -283,7 +284,7 @@ def test_built_feeds_are_checked(tmp_path):
 
 
 def test_html_validator_errors_name_the_post_or_the_template(tmp_path):
-    site = diary(tmp_path / "s", extra="theme: mine", extra_check=", validate_html: true",
+    site = diary(tmp_path / "s", extra="theme: mine", validate=True,
                  files={"content/posts/broken.en.md": """\
                     ---
                     title: "Broken"
