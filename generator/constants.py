@@ -11,6 +11,7 @@ STATIC_DIR = "static"
 THEMES_DIR = "themes"
 OUTPUT_DIR = "output"
 CACHE_DIR = ".riji-cache"
+TRANSLATIONS_LOCK = "translations.lock"  # what each translation was last synced with; committed
 SOURCE_DIRS = (CONTENT_DIR, STATIC_DIR, THEMES_DIR)  # what the author writes; never overwritten
 
 # Names the build skips wherever it walks: dot files, editor backups and swap files, emacs #x#,

@@ -105,7 +105,7 @@ def test_commands_are_one_module_each():
     from generator.commands import COMMANDS
 
     names = {c.__name__.rpartition(".")[2] for c in COMMANDS}
-    assert names == {"build", "new", "init", "check", "publish", "serve"}
+    assert names == {"build", "new", "init", "check", "publish", "serve", "status"}
     sub = next(a for a in parser()._actions if a.dest == "command")
     assert set(sub.choices) == names
 

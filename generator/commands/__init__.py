@@ -3,6 +3,6 @@ which adds its subcommand to the parser, and the function that runs it; a new co
 module listed here."""
 from __future__ import annotations
 
-from . import build, check, init, new, publish, serve
+from . import build, check, init, new, publish, serve, status
 
-COMMANDS = (build, new, init, serve, publish, check)  # in the order `riji --help` lists them
+COMMANDS = (build, new, init, serve, publish, check, status)  # in the order `riji --help` lists them

@@ -6,17 +6,18 @@ it is a source-reading step (`read_lock`); everything else here is pure.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from ..constants import TRANSLATIONS_LOCK as FILE_NAME
 from ..diagnostics import Diagnostic, did_you_mean
 from ..yamlfile import Located, YamlError, load
 from .blocks import FINGERPRINT_LENGTH, KINDS, Block
 
-FILE_NAME = "translations.lock"
 HEADER = ("# riji translations.lock: what each translation said when it was last declared in sync.\n"
           "# Written by `riji status --sync`; commit it with your content.\n")
 REWRITE = "fix it, or run 'riji status --sync' to rewrite the file"
@@ -161,3 +162,12 @@ def read_lock(root: Path) -> tuple[Lock | None, list[Diagnostic]]:
     except UnicodeDecodeError as exc:
         return {}, [Diagnostic(FILE_NAME, None, f"not UTF-8 text (byte {exc.start}); {REWRITE}")]
     return parse(text)
+
+
+def write_lock(root: Path, lock: Lock) -> Path:
+    """Replace the file whole, atomically: a crash mid-write leaves the old record."""
+    path = root / FILE_NAME
+    temporary = path.with_name(f".{FILE_NAME}.tmp")
+    temporary.write_text(dump(lock), "utf-8")
+    os.replace(temporary, path)
+    return path

@@ -1,0 +1,89 @@
+"""`riji status` and `riji new --translate` as a translator runs them, on the fixture site with one
+document per state (tests/sites/translations/)."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from generator.cli import main
+
+from conftest import SITES
+
+
+@pytest.fixture
+def site(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "translations", root)
+    return root
+
+
+def riji(capsys, *args) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_status_lists_each_state_with_lines_and_ends_with_counts(site, capsys):
+    code, out, err = riji(capsys, "status", "--site", str(site))
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == "outdated (1)"
+    assert lines[1].startswith("  content/posts/outdated.zh.md:10: zh translation is outdated")
+    assert lines[2] == ('    content/posts/outdated.en.md:12: changed paragraph '
+                        '"On the way back it began to pour." -> zh line 10')
+    for heading in ("both edited (1)", "orphaned (1)", "missing (1)", "untracked (1)"):
+        assert heading in lines
+    assert lines[-1] == "1 outdated, 1 both edited, 1 orphaned, 1 missing, 1 untracked, 3 in sync"
+
+
+def test_strict_exits_1_on_problems_and_0_once_synced(site, capsys):
+    assert riji(capsys, "status", "--site", str(site), "--strict")[0] == 1
+    # syncing the outdated, both-edited and orphaned documents leaves the missing one
+    code, _out, err = riji(capsys, "status", "--site", str(site), "--sync", str(site / "content/posts/outdated.zh.md"),
+                           str(site / "content/posts/both.md"), "content/posts/orphan.zh.md")
+    assert code == 0 and "recorded 3 documents" in err
+    code, out, _ = riji(capsys, "status", "--site", str(site), "--strict")
+    assert code == 1 and out.splitlines()[-1] == "0 outdated, 0 both edited, 0 orphaned, 2 missing, 1 untracked, 5 in sync"
+    (site / "content/posts/only-english.en.md").unlink()
+    (site / "content/posts/orphan.zh.md").unlink()
+    assert riji(capsys, "status", "--site", str(site), "--strict")[0] == 0  # untracked alone passes
+
+
+def test_json_says_the_same_for_tools(site, capsys):
+    code, out, _ = riji(capsys, "status", "--site", str(site), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["record"] is True
+    assert data["counts"] == {"outdated": 1, "both_edited": 1, "orphaned": 1, "missing": 1, "untracked": 1,
+                              "in_sync": 3}
+    (outdated,) = [d for d in data["documents"] if d["state"] == "outdated"]
+    assert outdated["language"] == "zh" and outdated["other_language"] == "en"
+    assert outdated["changes"] == [{"change": "changed", "block": "paragraph", "kind": "p", "line": 12,
+                                    "first_words": "On the way back it began to pour.", "translation_line": 10}]
+
+
+def test_first_sync_adopts_everything_and_rewrites_a_corrupt_lock(site, capsys):
+    (site / "translations.lock").unlink()
+    code, out, _ = riji(capsys, "status", "--site", str(site))
+    assert code == 0 and "no translations.lock yet" in out and "6 untracked" in out
+    code, _out, err = riji(capsys, "status", "--site", str(site), "--sync")
+    assert code == 0 and "every translation pair" in err
+    assert "0 untracked, 6 in sync" in riji(capsys, "status", "--site", str(site))[1]
+    lock = site / "translations.lock"
+    good = lock.read_text("utf-8")
+    lock.write_text(good.replace("    - p ", "    - p zz", 1), "utf-8")
+    code, _out, err = riji(capsys, "status", "--site", str(site))
+    assert code == 1 and "translations.lock:" in err and "riji status --sync" in err and "Traceback" not in err
+    assert riji(capsys, "status", "--site", str(site), "--sync")[0] == 0
+    assert lock.read_text("utf-8") == good
+
+
+def test_sync_refuses_unknown_paths_and_broken_content(site, capsys):
+    code, _out, err = riji(capsys, "status", "--site", str(site), "--sync", "content/posts/nope.md")
+    assert code == 1 and "not a post or page" in err
+    before = (site / "translations.lock").read_bytes()
+    (site / "content/posts/both.md").write_text("---\ndate: [\n---\n", "utf-8")
+    code, _out, err = riji(capsys, "status", "--site", str(site), "--sync")
+    assert code == 1 and "content/posts/both.md:3" in err and "nothing was recorded" in err
+    assert (site / "translations.lock").read_bytes() == before
