@@ -25,7 +25,7 @@ from . import constants
 from .text import count
 
 PLACEHOLDER = "riji:md/"
-RENDER_VERSION = "3"  # bump when output for the same source changes, to invalidate caches
+RENDER_VERSION = "4"  # bump when output for the same source changes, to invalidate caches
 
 
 @dataclass
@@ -112,7 +112,14 @@ def parser(smart_quotes: bool) -> MarkdownIt:
     md.add_render_rule("image", _render_image)
     md.add_render_rule("footnote_block_open", _render_footnote_block_open)
     md.add_render_rule("footnote_anchor", _render_footnote_anchor)
+    md.add_render_rule("footnote_caption", _render_footnote_caption)
     return md
+
+
+def _render_footnote_caption(self, tokens, idx, options, env):
+    """A plain number for the superscript marker: "1", not the plugin's "[1]"."""
+    meta = tokens[idx].meta
+    return str(meta["id"] + 1) + (f":{meta['subId']}" if meta.get("subId", -1) > 0 else "")
 
 
 def _render_footnote_block_open(self, tokens, idx, options, env):
@@ -127,8 +134,9 @@ def _render_footnote_anchor(self, tokens, idx, options, env):
     if tokens[idx].meta["subId"] > 0:
         ident += ":" + str(tokens[idx].meta["subId"])
     _notes, back = env["labels"]
-    # ↩ with U+FE0E so iOS shows a glyph, not an emoji; the label names it for screen readers
-    return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{html.escape(back)}">\u21a9\ufe0e</a>'
+    # ↑, which every text face has and no system draws as an emoji (↩ is both missing from many
+    # faces and an emoji on iOS); the label names it for screen readers
+    return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{html.escape(back)}">\u2191</a>'
 
 
 def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str = "",
