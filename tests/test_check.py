@@ -167,6 +167,23 @@ def test_broken_link_and_anchor_are_reported_at_their_markdown_line(tmp_path):
     assert len(found) == 3
 
 
+def test_checks_find_the_markdown_line_in_the_source_the_build_read(tmp_path):
+    site = diary(tmp_path / "s", files={"content/posts/bad.en.md": """\
+        ---
+        title: "Bad"
+        date: 2026-03-02
+        ---
+        Fine line.
+
+        A [dead link](/en/posts/nope/) here.
+        """})
+    result = build_fixture(site)
+    (site / "content/posts/bad.en.md").write_text("---\ntitle: Changed since\n---\n", "utf-8")
+    found = [str(d) for d in check_site(result, validate_html=False)]
+    assert any(e.startswith("content/posts/bad.en.md:7: error: broken link '/diary/en/posts/nope/'")
+               for e in found), found
+
+
 def test_missing_image_and_audio_are_reported(tmp_path):
     site = diary(tmp_path / "s", files={"content/posts/media.en.md": """\
         ---

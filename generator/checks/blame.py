@@ -116,10 +116,7 @@ class Blame:
         if value.startswith(self.smap.base_url):
             candidates.append(value[len(self.smap.base_url):])
         candidates = [c for c in dict.fromkeys(candidates) if c.strip("/#")]
-        try:
-            lines = doc.source.path.read_text("utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return None
+        lines = doc.source.text.splitlines()
         start = 0 if front_matter else max(doc.source.body_line - 1, 0)
         for i in range(start, len(lines)):
             if any(c in lines[i] for c in candidates):

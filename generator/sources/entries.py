@@ -20,6 +20,7 @@ class SourceDoc:
     lines: dict[str, int]
     body: str
     body_line: int  # file line of the body's first line
+    text: str  # the whole file as read: later stages (checks) find lines in it without reading it again
 
 
 @dataclass

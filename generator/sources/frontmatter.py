@@ -21,6 +21,7 @@ class SourceFile:
     located: Located
     body: str
     body_line: int
+    text: str  # the whole file as read
 
 
 def read_text(path: Path) -> str:
@@ -89,4 +90,4 @@ def read_file(path: Path, codes: list[str], diag: Diagnostics) -> SourceFile | N
         diag.error(path, None, f"file name names language '{m.group('lang')}', which site.yaml does not "
                                f"list{did_you_mean(m.group('lang'), codes)}")
         return None
-    return SourceFile(path, lang, name, located, body, body_line)
+    return SourceFile(path, lang, name, located, body, body_line, text)
