@@ -89,11 +89,6 @@ class Config:
     lines: Located = field(compare=False)  # where each key was written
 
     @property
-    def path(self) -> Path:
-        """site.yaml itself, for messages about a setting."""
-        return self.root / constants.SITE_FILE
-
-    @property
     def codes(self) -> list[str]:
         return [lang.code for lang in self.languages]
 
