@@ -23,6 +23,10 @@ FINGERPRINT_LENGTH = 10
 FINGERPRINT = r"\.[0-9a-f]{%d}" % FINGERPRINT_LENGTH  # a regex piece, to embed in each use's pattern
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"  # Cache-Control for fingerprinted assets
 
+# Characters XML 1.0 cannot hold (lxml refuses them) and HTML forbids: C0 controls but tab and
+# newlines, DEL, and the two non-characters U+FFFE and U+FFFF.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
 # A URL that starts with a scheme (https:, mailto:, data:, ...) leaves the site's own paths.
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 

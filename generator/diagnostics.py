@@ -2,6 +2,8 @@
 everything and no list is shared between stages."""
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,11 +32,11 @@ class Diagnostics:
         if path is None:
             return "site"
         p = Path(path)
-        if self.root is not None:
-            try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
+        if self.root is not None:  # the path as written, not its link's target (nor a loop's error)
+            for a, b in ((os.path.abspath(p), os.path.abspath(self.root)),
+                         (os.path.realpath(p), os.path.realpath(self.root))):
+                if a.startswith(b.rstrip(os.sep) + os.sep):
+                    return Path(os.path.relpath(a, b)).as_posix()
         return p.as_posix()
 
     def error(self, path: Path | str | None, line: int | None, message: str) -> None:

@@ -94,7 +94,7 @@ def probe_media(config: Config, urls: Urls, root: Path, sources: list[SourceEntr
             if found is None:
                 continue
             path, url = found
-            key = path.resolve()
+            key = Path(os.path.realpath(path))
             if key not in probes:
                 probes[key] = _probe(path)
             probe = probes[key]
@@ -159,7 +159,7 @@ def _locate(value, key: str, src: SourceEntry, sdoc: SourceDoc, code: str, root:
         url = urls.document(src.kind, code, src.slug) + rel
     path = base / rel
     try:
-        inside = path.resolve().relative_to(base.resolve()).as_posix()
+        inside = Path(os.path.realpath(path)).relative_to(os.path.realpath(base)).as_posix()
     except ValueError:
         diag.error(sdoc.path, line, f"'{key}: {value}' points outside {where}")
         return None
@@ -226,7 +226,7 @@ def _cover(config: Config, root: Path, diag: Diagnostics) -> Artwork | None:
     yaml_path, line = root / "site.yaml", config.line("podcast", "image")
     static = root / "static"
     path = static / config.podcast.image
-    if static.resolve() not in path.resolve().parents:
+    if Path(os.path.realpath(static)) not in Path(os.path.realpath(path)).parents:
         diag.error(yaml_path, line, f"podcast cover '{config.podcast.image}' points outside static/")
         return None
     if not path.is_file():

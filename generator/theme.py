@@ -6,13 +6,15 @@ default one explicitly with `{% extends "default/post.html" %}`.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from .constants import FINGERPRINT_LENGTH, IGNORED
+from .constants import FINGERPRINT_LENGTH
 from .diagnostics import Diagnostic, Diagnostics
+from .sources.discovery import list_files
 
 from .yamlfile import YamlError, load
 
@@ -74,7 +76,7 @@ def load_theme(root: Path, name: str, codes: list[str] | None = None) -> tuple[T
         dirs.append(site_theme)
     elif name != "default":
         diag.error(root / "site.yaml", None, f"theme '{name}' not found: expected the folder themes/{name}/")
-    if default.resolve() not in [d.resolve() for d in dirs]:
+    if os.path.realpath(default) not in [os.path.realpath(d) for d in dirs]:
         dirs.append(default)
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
@@ -91,12 +93,9 @@ def load_theme(root: Path, name: str, codes: list[str] | None = None) -> tuple[T
                 strings.setdefault(lang, {}).update(table)
     _missing_strings(strings, codes or [], dirs, diag)
     assets: dict[str, Path] = {}
-    for d in reversed(dirs):
-        static = d / "static"
-        if static.is_dir():
-            for p in sorted(static.rglob("*")):
-                if p.is_file() and not any(IGNORED.search(part) for part in p.relative_to(static).parts):
-                    assets[p.relative_to(static).as_posix()] = p
+    for d in reversed(dirs):  # a site theme's files may come from the site; the default theme's, from itself
+        if (d / "static").is_dir():
+            assets.update(list_files(d / "static", (root, default) if d != default else (default,), diag))
     data = {name: path.read_bytes() for name, path in assets.items() if name.endswith(FINGERPRINTED)}
     return Theme(dirs, strings, env, assets, data), diag.items
 

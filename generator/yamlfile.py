@@ -1,6 +1,7 @@
 """YAML that remembers where each key was written, so a bad value is reported at its own line.
 
-It also refuses what PyYAML takes silently: a key written twice (the last would win), and values
+It also refuses what PyYAML takes silently: a key written twice (the last would win), control
+characters written as escapes (which XML cannot hold), and values
 that explode once expanded (a billion-laughs alias, an alias inside its own value, deep nesting),
 which would otherwise run for half a minute and end in MemoryError or RecursionError."""
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import yaml
+
+from .constants import CONTROL
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is several times faster
 
@@ -67,7 +70,7 @@ def _check(root, offset: int) -> None:
 
     size: dict[int, int] = {}  # values under a node once its aliases are expanded
     nodes, refs, open_nodes = {}, {}, set()
-    duplicates: list[tuple[int, str]] = []
+    problems: list[tuple[int, str]] = []
     stack = [(root, 1, False)]
     while stack:
         node, depth, done = stack.pop()
@@ -81,6 +84,9 @@ def _check(root, offset: int) -> None:
         if depth > MAX_DEPTH:
             raise YamlError(at(node), f"values nested more than {MAX_DEPTH} levels deep; flatten them")
         nodes[id(node)] = node
+        if isinstance(node, yaml.ScalarNode) and (bad := CONTROL.search(node.value)):
+            problems.append((at(node), f"invisible control character U+{ord(bad.group()):04X} (the escape "
+                                       f"\\u{ord(bad.group()):04x}); delete it (pages and feeds cannot hold it)"))
         open_nodes.add(id(node))
         stack.append((node, depth, True))
         for child in reversed(_children(node)):
@@ -95,7 +101,7 @@ def _check(root, offset: int) -> None:
                 if (k.tag, k.value) in seen:
                     first = seen[k.tag, k.value]
                     where = f"twice on line {first}" if first == at(k) else f"on lines {first} and {at(k)}"
-                    duplicates.append((at(k), f"duplicate key '{k.value}' {where}; keep one "
+                    problems.append((at(k), f"duplicate key '{k.value}' {where}; keep one "
                                               "(YAML would silently take the last)"))
                 seen.setdefault((k.tag, k.value), at(k))
     if size[id(root)] - len(size) > MAX_ALIASED:
@@ -103,9 +109,9 @@ def _check(root, offset: int) -> None:
         uses = [at(k) for n in nodes.values() if isinstance(n, yaml.MappingNode) for k, v in n.value if v is worst]
         raise YamlError(max(uses, default=at(worst)), f"YAML aliases (*name) expand this value to "
                         f"{size[id(worst)]:,} values, more than the {MAX_ALIASED:,} allowed; write the values out")
-    if duplicates:
-        duplicates.sort()
-        raise YamlError(*duplicates[0], duplicates)
+    if problems:
+        problems.sort()
+        raise YamlError(*problems[0], problems)
 
 
 def _collect(root, out: dict) -> None:

@@ -196,3 +196,33 @@ def test_duplicate_keys_are_errors_naming_both_lines(tmp_path):
     errs = errors(build_fixture(tmp_path))
     assert errs == ["site.yaml:8: error: duplicate key 'title' on lines 2 and 8; keep one (YAML would silently "
                     "take the last)"]
+
+
+def test_control_characters_written_as_yaml_escapes_are_messages(tmp_path):
+    """XML cannot hold them: they ended in an lxml ValueError inside the feed renderer."""
+    from conftest import MINIMAL_SITE_YAML
+
+    write_site(tmp_path, {
+        "content/posts/good.md": GOOD,
+        "content/posts/bell.md": '---\ndate: 2025-01-01\nen: {title: "A\\u0007B"}\n---\n<!-- lang: en -->\nx\n',
+        "content/posts/tag.md": '---\ndate: 2025-01-01\ntags: ["x\\x01"]\nen: {title: T}\n---\n<!-- lang: en -->\nx\n',
+    })
+    errs = errors(build_fixture(tmp_path))
+    assert errs == [
+        "content/posts/bell.md:3: error: invisible control character U+0007 (the escape \\u0007); delete it "
+        "(pages and feeds cannot hold it)",
+        "content/posts/tag.md:3: error: invisible control character U+0001 (the escape \\u0001); delete it "
+        "(pages and feeds cannot hold it)"], errs
+    (tmp_path / "site.yaml").write_text(MINIMAL_SITE_YAML.replace('title: {en: "Test Diary", zh: "测试日记"}',
+                                                                  'title: "My\\u0001Diary"'), "utf-8")
+    errs = errors(build_fixture(tmp_path))
+    assert len(errs) == 1 and errs[0].startswith("site.yaml:2: error: invisible control character U+0001"), errs
+
+
+def test_a_character_reference_to_a_control_character_in_raw_html_reaches_the_feed_as_written(tmp_path):
+    write_site(tmp_path, {"content/posts/raw.md": "---\ndate: 2025-01-01\nen: {title: Raw}\n---\n<!-- lang: en -->\n"
+                                                  "<p title='&#1;'>bell &#7; here</p>\n"})
+    result = build_fixture(tmp_path)  # must not raise
+    assert errors(result) == []
+    assert "bell &#7; here" in text_of(result, "en/feed.xml")
+    assert "bell &amp;#7; here" in text_of(result, "en/atom.xml")

@@ -1,4 +1,6 @@
 """No input crashes the build: whatever a writer saves, riji answers with diagnostics."""
+import os
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -9,20 +11,23 @@ KEYS = ["date", "updated", "slug", "tags", "draft", "title", "summary", "en", "z
 VALUES = st.one_of(
     st.text(max_size=12), st.integers(-3, 3000), st.booleans(), st.none(),
     st.sampled_from(["2025-01-18", "2025-13-45", "2025-01-18 10:00", "[a, b]", "{title: T}", "{title: 标题}",
-                     "[{start: '0:00', title: x}]", "walk.mp3", "/missing.png", "- x"]),
+                     "[{start: '0:00', title: x}]", "walk.mp3", "/missing.png", "- x",
+                     # aliases (a billion-laughs seed, a self-reference) and control characters as escapes
+                     "&a [lol, lol, lol]", "*a", "&b [*a, *a, *a, *a]", "*b", "&c [x, *c]", "{<<: *a}",
+                     '"A\\u0007B"', '"\\x01"', '"\\0"', '"\\x7f"', '"\\uFFFE"', '"tab\\there"']),
 )
 LINES = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["<!-- lang: en -->", "<!-- lang: zh -->", "<!-- lang: fr -->", "<!-- more -->",
                      "[link](other.md)", "![img](pic.png)", "[^1]: note", "text[^1]", "```python", "```",
-                     "## 标题", "| a | b |", "|---|---|", "\t- tab", "---"]),
+                     "## 标题", "| a | b |", "|---|---|", "\t- tab", "---", "<p>&#7;</p>", "<b title='&#1;'>b</b>"]),
 )
 
 
 @st.composite
 def post_file(draw):
     front = []
-    for key in draw(st.lists(st.sampled_from(KEYS), max_size=6, unique=True)):
+    for key in draw(st.lists(st.sampled_from(KEYS), max_size=6, unique=draw(st.booleans()))):  # duplicate keys too
         value = draw(VALUES)
         front.append(f"{key}: {value if not isinstance(value, str) or value.startswith(('[', '{')) else repr(value)}"
                      if draw(st.booleans()) else f"{key}: {value}")
@@ -32,12 +37,30 @@ def post_file(draw):
     return opener + "\n".join(front) + "\n" + closer + body
 
 
+LINK_AT = ["content/posts/l.md", "content/posts/l.en.md", "content/posts/c/pic.png", "content/posts/c/sub",
+           "content/posts/c/walk.mp3", "static/x.txt", "static/dir", "themes/default/static/t.css", "content/posts/z.md"]
+LINK_TO = ["/etc/passwd", "/etc", "..", ".", "missing", "l.md", "loop", "../c", "../../static"]
+
+
+def add_links(root, links) -> None:
+    """Symbolic links of every kind: out of the site, to folders, dangling, looping."""
+    for where, target in links:
+        path = root / where
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.path.lexists(path):
+            os.symlink(path.name if target == "loop" else target, path)
+
+
+LINKS = st.lists(st.tuples(st.sampled_from(LINK_AT), st.sampled_from(LINK_TO)), max_size=3)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(files=st.lists(st.tuples(st.sampled_from(["a.md", "a.en.md", "a.zh.md", "b.md", "c/index.en.md",
+@given(links=LINKS, files=st.lists(st.tuples(st.sampled_from(["a.md", "a.en.md", "a.zh.md", "b.md", "c/index.en.md",
                                                   "其他.md"]), post_file()), min_size=1, max_size=4))
-def test_any_content_gives_diagnostics_not_exceptions(tmp_path_factory, files):
+def test_any_content_gives_diagnostics_not_exceptions(tmp_path_factory, files, links):
     root = tmp_path_factory.mktemp("fuzz")
     write_site(root, {f"content/posts/{name}": text.encode("utf-8", "surrogatepass") for name, text in files})
+    add_links(root, links)
     result = build_fixture(root)  # must not raise
     for d in result.diagnostics:
         assert d.path and d.message

@@ -80,3 +80,62 @@ def test_front_matter_image_must_exist_and_stay_inside(tmp_path):
     assert any(e.startswith("content/posts/walk/index.en.md:4:") and "not found" in e for e in errs)
     assert any(e.startswith("content/posts/away/index.en.md:4:") and "outside" in e for e in errs)
     assert len(errs) == 2, errs
+
+
+def test_nothing_outside_the_site_is_published_from_a_theme_or_static(tmp_path):
+    """A downloaded theme could carry links to your secrets; each is left out with a warning naming it."""
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "key.txt").write_text("PRIVATE KEY\n")
+    root = write_site(tmp_path / "site", {"content/posts/a.md": POST, "themes/mine/templates/.keep": "",
+                                          "themes/mine/static/ok.css": "p{}\n", "static/inside.txt": "in\n"},
+                      MINIMAL_SITE_YAML + "theme: mine\n")
+    theme_static = root / "themes/mine/static"
+    os.symlink("/etc/passwd", theme_static / "passwd.txt")
+    os.symlink(secrets, theme_static / "keys")  # a folder link
+    os.symlink(root / "static/inside.txt", theme_static / "shared.txt")  # inside the site: fine
+    os.symlink(root / "nothing-here", theme_static / "dangling.txt")
+    os.symlink("loop.txt", theme_static / "loop.txt")
+    result = build_fixture(root)
+    assert errors(result) == []
+    published = set(result.files)
+    assert not {"assets/passwd.txt", "passwd.txt", "keys/key.txt", "assets/keys/key.txt"} & published
+    assert any(p.endswith("shared.txt") for p in published) and any("/ok." in p and p.endswith(".css") for p in published)
+    warnings = [str(d) for d in result.diagnostics if d.severity == "warning"]
+    for name in ("passwd.txt", "keys", "dangling.txt", "loop.txt"):
+        assert any(f"themes/mine/static/{name}: warning:" in w for w in warnings), (name, warnings)
+    assert not any("key.txt" in str(v) or "PRIVATE" in str(v) for v in result.files.values())
+
+
+def test_a_static_folder_that_links_outside_publishes_nothing(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "id_rsa").write_text("PRIVATE KEY\n")
+    root = write_site(tmp_path / "site", {"content/posts/a.md": POST})
+    os.symlink(outside, root / "static", target_is_directory=True)
+    result = build_fixture(root)
+    assert errors(result) == [] and "id_rsa" not in result.files
+    assert [str(d) for d in result.diagnostics if d.severity == "warning"] == [
+        "static: warning: is a link to a folder outside the site, so nothing in it is published; "
+        "copy the folder in instead"]
+
+
+def test_symlink_loops_and_dangling_links_are_messages(tmp_path):
+    root = write_site(tmp_path / "site", {
+        "content/posts/a.md": POST,
+        "content/posts/walk/index.en.md": "---\ndate: 2025-01-01\ntitle: Walk\naudio: walk.mp3\nimage: pic.png\n---\nw\n",
+    })
+    os.symlink("loop.md", root / "content/posts/loop.md")
+    os.symlink("gone.en.md", root / "content/posts/pair.en.md")
+    os.symlink("gone.zh.md", root / "content/posts/pair.zh.md")
+    os.symlink("walk.mp3", root / "content/posts/walk/walk.mp3")
+    os.symlink(".", root / "content/posts/walk/self")
+    result = build_fixture(root)  # must not raise
+    found = [str(d) for d in result.diagnostics]
+    for expected in ("content/posts/loop.md: error: is a link to loop.md, which does not exist (or links loop)",
+                     "content/posts/pair.en.md: error: is a link to gone.en.md, which does not exist",
+                     "content/posts/pair.zh.md: error: is a link to gone.zh.md, which does not exist",
+                     "content/posts/walk/walk.mp3: warning: is a link to walk.mp3, which does not exist",
+                     "content/posts/walk/self: warning: is a link to a folder, which is not followed",
+                     "content/posts/walk/index.en.md:4: error: audio file 'walk.mp3' not found"):
+        assert any(f.startswith(expected) for f in found), (expected, found)

@@ -19,7 +19,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..config import Config, Language
-from ..constants import URL_SCHEME
+from ..constants import CONTROL, URL_SCHEME
 from ..model import Doc, Site, Tag
 from . import Lazy, Output
 from .views import FeedLink
@@ -79,8 +79,10 @@ def absolute_html(html: str, base: str) -> str:
     for node in root.iter("img", "source"):  # lxml leaves srcset alone
         if node.get("srcset"):
             node.set("srcset", ", ".join(_absolute_candidate(c, base) for c in node.get("srcset").split(",")))
-    text = lxml.html.tostring(root, encoding="unicode")
-    return text[len("<div>"):-len("</div>")]
+    text = lxml.html.tostring(root, encoding="unicode")[len("<div>"):-len("</div>")]
+    # raw HTML may write `&#7;`: lxml reads it as the character, which XML cannot hold; give the
+    # reader the same reference the page has
+    return CONTROL.sub(lambda m: f"&#{ord(m.group())};", text)
 
 
 def _absolute_candidate(candidate: str, base: str) -> str:

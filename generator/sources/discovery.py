@@ -32,18 +32,41 @@ def discover(folder: Path) -> list[tuple[str, list[Path], Path | None]]:
     return [(name, paths, bundle) for name, (paths, bundle) in sorted(groups.items())]
 
 
-def list_files(folder: Path, root: Path, diag: Diagnostics) -> list[tuple[str, Path]]:
-    """(relative name, path) of the files below `folder`, sorted, editor litter skipped. A symlink
-    that leads out of the site is left out with a warning: it would publish a file from elsewhere."""
-    inside = os.path.realpath(root)
+def list_files(folder: Path, root: Path | tuple[Path, ...], diag: Diagnostics) -> list[tuple[str, Path]]:
+    """(relative name, path) of the files below `folder`, sorted, editor litter skipped.
+
+    Nothing that resolves outside `root` (a folder, or several) is listed: a link in a downloaded
+    theme could otherwise publish /etc/passwd or a key. Each link left out is a warning naming it:
+    one that leads outside, a folder link (not followed), and one that leads nowhere."""
+    roots = [os.path.realpath(r) for r in (root if isinstance(root, tuple) else (root,))]
+
+    def outside(path) -> bool:
+        real = os.path.realpath(path)
+        return not any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+    if outside(folder):
+        diag.warning(folder, None, "is a link to a folder outside the site, so nothing in it is published; "
+                                   "copy the folder in instead")
+        return []
     out = []
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not IGNORED.search(d))
+        for name in sorted(dirnames):
+            path = Path(dirpath) / name
+            if os.path.islink(path) and not IGNORED.search(name):
+                diag.warning(path, None, "is a link to a folder outside the site, so it is left out (it would publish "
+                                         "files from elsewhere); copy the folder in instead" if outside(path) else
+                             "is a link to a folder, which is not followed, so its files are left out; "
+                             "move or copy the folder here instead")
+        dirnames[:] = sorted(d for d in dirnames if not IGNORED.search(d) and not os.path.islink(Path(dirpath) / d))
         for name in sorted(filenames):
             if IGNORED.search(name):
                 continue
             path = Path(dirpath) / name
-            if os.path.islink(path) and os.path.commonpath([inside, os.path.realpath(path)]) != inside:
+            if os.path.islink(path) and not os.path.exists(path):
+                diag.warning(path, None, f"is a link to {os.readlink(path)}, which does not exist (or links "
+                                         "loop), so it is left out")
+                continue
+            if os.path.islink(path) and outside(path):
                 diag.warning(path, None, "is a link to a file outside the site, so it is left out "
                                          "(it would publish a file from elsewhere); copy the file in instead")
                 continue

@@ -2,15 +2,16 @@
 file name."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..constants import CONTROL
 from ..diagnostics import Diagnostics, did_you_mean
 from ..yamlfile import Located, YamlError, load
 from .discovery import LANG_SUFFIX
 
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in HTML or XML
 
 
 @dataclass
@@ -56,7 +57,10 @@ def read_file(path: Path, codes: list[str], diag: Diagnostics) -> SourceFile | N
         diag.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8")
         return None
     except OSError as exc:
-        diag.error(path, None, f"cannot read: {exc.strerror}")
+        if os.path.islink(path):
+            diag.error(path, None, f"is a link to {os.readlink(path)}, which does not exist (or links loop)")
+        else:
+            diag.error(path, None, f"cannot read: {exc.strerror}")
         return None
     bad = CONTROL.search(text)
     if bad:
