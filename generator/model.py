@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -59,17 +59,13 @@ class Doc:
 
 
 @dataclass
-class Entry:
-    """A published post or page: its source (kind, slug, date, tags, bundle... are read from it)
-    and its documents, ready to render, per language."""
+class Entry(SourceEntry):
+    """A published post or page: its source's fields (kind, slug, date, tags, bundle...), with
+    `docs` holding each language's Doc, ready to render, instead of the SourceDoc."""
 
-    source: SourceEntry
-    docs: dict[str, Doc] = field(default_factory=dict)
-
-    def __getattr__(self, name: str):
-        if name == "source":  # not set yet (while copying): no recursion
-            raise AttributeError(name)
-        return getattr(self.source, name)
+    @classmethod
+    def of(cls, src: SourceEntry) -> "Entry":
+        return cls(**{f.name: getattr(src, f.name) for f in fields(SourceEntry) if f.name != "docs"})
 
     def doc(self, lang: str) -> Doc | None:
         return self.docs.get(lang)
@@ -260,7 +256,7 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
     for src in sources:
         if src.name not in published:
             continue
-        entry = Entry(src)
+        entry = Entry.of(src)
         if src.kind == "page" and src.slug in RESERVED_PAGE_SLUGS:
             path, line = src.lines.get("slug", (src.path, None))
             diag.error(path, line, f"page slug '{src.slug}' is reserved for riji's own pages; choose another")
