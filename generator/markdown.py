@@ -22,6 +22,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from . import constants
+from .markdown_diary import caption, diary_plugin
 from .text import count
 
 PLACEHOLDER = "riji:md/"
@@ -96,7 +97,7 @@ def _render_image(self, tokens, idx, options, env):
         token.attrSet("src", _site_rooted(src, env.get("base_url") or ""))
     token.attrSet("loading", "lazy")
     token.attrSet("decoding", "async")
-    return self.image(tokens, idx, options, env)
+    return self.image(tokens, idx, options, env) + caption(token)
 
 
 @lru_cache(maxsize=None)
@@ -107,6 +108,7 @@ def parser(smart_quotes: bool) -> MarkdownIt:
         md.enable(["replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(tasklists_plugin)
+    md.use(diary_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_id)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("image", _render_image)
