@@ -18,7 +18,8 @@ from .parallel import fork_map
 from .model import Site, build_site, markdown_jobs
 from .render import Output, materialize
 from .render.assets import theme_assets
-from .render.feeds import feed_links, render_feeds
+from .render.diary import render_on_this_day
+from .render.feeds import feed_links, render_feeds, render_root_feeds
 from .render.files import bundle_files
 from .render.hosting import render_hosting
 from .render.html import render_html
@@ -37,6 +38,7 @@ PARALLEL_THRESHOLD = 48  # below this many uncached documents a process pool cos
 class BuildOptions:
     drafts: bool = False
     future: bool = False
+    private: bool = False  # include `visibility: private` entries (the preview; never `riji publish`)
     now: datetime | None = None
     extra_body: str = ""  # the preview server's reload script; never set by `riji build`
     cache: bool = True
@@ -71,7 +73,9 @@ class BuildResult:
         if self.site is None:
             return f"build failed in {self.seconds:.2f} s"
         per_lang = ", ".join(f"{code} {len(self.site.posts_in(code))}" for code in self.site.config.codes)
-        return f"{self.pages} pages, posts: {per_lang}, in {self.seconds:.2f} s"
+        private = sum(1 for e in self.site.entries if e.visibility == "private")
+        including = f" (including {private} private)" if private else ""
+        return f"{self.pages} pages, posts: {per_lang}{including}, in {self.seconds:.2f} s"
 
 
 def _render_chunk(_shared, missing: list) -> list:
@@ -173,7 +177,7 @@ def build(root: Path, options: BuildOptions | None = None,
     media, found = probe_media(config, urls, root, sources)
     problems += found
     site, found = build_site(config, urls, sources, rendered, root, now=now, drafts=options.drafts,
-                             future=options.future, media=media.audio, images=media.images)
+                             future=options.future, private=options.private, media=media.audio, images=media.images)
     problems += found
     result.site = site
     if config_broken:
@@ -196,8 +200,10 @@ def build(root: Path, options: BuildOptions | None = None,
         problems.extend(own.items)
 
     add(render_feeds(site))
+    add(render_root_feeds(site))
     add(render_podcast(site))
     add(render_sitemap(site))
+    add(render_on_this_day(site))
     add(render_hosting(site, asset_urls))
     add(render_html(site, theme, root, asset_urls=asset_urls, static_names=set(statics),
                     feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),

@@ -12,11 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import slugs, text
+from . import diary, slugs, text
 from .chapters import Chapter, parse_chapters
 from .config import Config
 from .diagnostics import Diagnostic, Diagnostics
 from .markdown import PLACEHOLDER, Rendered, html_to_text
+from .markdown_diary import TOC_MARK
 from .sources import SourceDoc, SourceEntry
 from .urls import Urls
 
@@ -47,6 +48,9 @@ class Doc:
     audio: object = None  # media.Audio when the document has a recording
     chapters: tuple[Chapter, ...] = ()  # of the recording, checked against its duration
     episode_type: str = "full"  # as a podcast episode: one of EPISODE_TYPES
+    toc: tuple = ()  # the headings its table of contents lists; () for none
+    toc_at: int | None = None  # where in `html` a `[TOC]` paragraph put it; None: at the top
+    aliases: tuple[str, ...] = ()  # old site-relative URLs that redirect here
 
     @property
     def date(self) -> datetime | None:
@@ -69,6 +73,11 @@ class Entry(SourceEntry):
 
     def doc(self, lang: str) -> Doc | None:
         return self.docs.get(lang)
+
+    @property
+    def listed(self) -> bool:
+        """Whether lists, feeds, the sitemap and search may show it (an unlisted entry is only at its URL)."""
+        return self.visibility != "unlisted"
 
 
 @dataclass(frozen=True)
@@ -105,10 +114,12 @@ class Site:
     config: Config
     urls: Urls  # the site's one URL scheme
     entries: list[Entry]
-    posts: list[Entry]  # published, newest first
-    pages: list[Entry]
+    posts: list[Entry]  # published and listed, newest first
+    pages: list[Entry]  # listed pages
     tags: dict[str, Tag]
+    unlisted: list[Entry] = field(default_factory=list)  # built at their URLs, linked from nowhere
     _position: dict = field(default_factory=dict, repr=False)
+    _days: dict = field(default_factory=dict, repr=False)
 
     def paginate(self, listing: list, url_of) -> list[tuple[list, Pagination]]:
         """`listing` cut into pages of `posts_per_page` (one empty page when there is nothing);
@@ -166,6 +177,16 @@ class Site:
         newer = same[i - 1] if i > 0 else None
         return older, newer
 
+    def on_this_day(self, doc: Doc) -> list[Doc]:
+        """The posts in the document's language from its month and day in other years, newest first."""
+        return diary.on_this_day(doc, self.days(doc.lang), self.config.tz)
+
+    def days(self, lang: str) -> dict[str, list[Doc]]:
+        """Every listed post in `lang` by "MM-DD", for the reader's "on this day"."""
+        if lang not in self._days:
+            self._days[lang] = diary.by_month_day(self.posts_in(lang), self.config.tz)
+        return self._days[lang]
+
     def tags_in(self, lang: str) -> list[tuple[Tag, int]]:
         counts = []
         for tag in self.tags.values():
@@ -181,10 +202,10 @@ class PagePlan:
     """One HTML page to build: its kind, language and URL, and what it shows. The renderer turns
     each into a page view for its template."""
 
-    kind: str  # home, post, page, tag, tags, archive or 404
+    kind: str  # home, post, page, tag, tags, archive, 404, or redirect (an alias of a post or page)
     lang: str
     url: str  # site-relative; "404.html" for the 404 page
-    entry: Entry | None = None  # post and page
+    entry: Entry | None = None  # post, page and redirect
     tag: Tag | None = None  # tag
     items: tuple[Listed, ...] = ()  # home, tag and archive
     pagination: Pagination | None = None  # home and tag
@@ -209,10 +230,11 @@ def page_plans(site: Site) -> list[PagePlan]:
             if pagination.number == 1 and code == config.default_language:
                 plans.append(PagePlan("home", code, pagination.url, items=tuple(chunk), pagination=pagination,
                                       root=True))
-        for entry in site.posts + site.pages:
+        for entry in site.posts + site.pages + site.unlisted:
             doc = entry.docs.get(code)
             if doc is not None:
                 plans.append(PagePlan(entry.kind, code, doc.url, entry=entry))
+                plans.extend(PagePlan("redirect", code, alias, entry=entry) for alias in doc.aliases)
         plans.append(PagePlan("tags", code, urls.tags(code)))
         for tag, _count in site.tags_in(code):
             tagged = site.listing(code, site.posts_tagged(tag.key))
@@ -243,16 +265,19 @@ def _summary(meta: dict, html: str) -> str:
 
 def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered: dict[tuple[str, str], Rendered],
                root: Path, *, now: datetime, drafts: bool = False, future: bool = False,
-               media: dict | None = None, images: dict | None = None) -> tuple[Site, list[Diagnostic]]:
+               private: bool = False, media: dict | None = None,
+               images: dict | None = None) -> tuple[Site, list[Diagnostic]]:
     """(the site, what is wrong with its content); `media` maps (entry name, language) to the
-    recording the media stage measured. `root` only makes the messages' paths relative."""
+    recording the media stage measured. `root` only makes the messages' paths relative. Private
+    entries are left out unless `private` (the preview, `riji build --private`)."""
     diag = Diagnostics(root)
     by_path = _link_targets(sources)
     published = {e.name for e in sources if (drafts or not e.draft) and
-                 (future or e.date is None or e.date <= now)}
+                 (future or e.date is None or e.date <= now) and (private or e.visibility != "private")}
 
     entries: list[Entry] = []
     seen_urls: dict[str, Path] = {}
+    aliases: dict[str, tuple[Path, int | None]] = {}  # alias URL -> where it was written
     for src in sources:
         if src.name not in published:
             continue
@@ -272,20 +297,23 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             html = _resolve_links(r, sdoc, src, code, by_path, published, urls, diag)
             if images and src.bundle is not None:
                 html = _size_images(html, sdoc.path.parent, images)
+            html, toc, toc_at = _contents(html, r.headings, src, config)
             summary = _summary(sdoc.meta, html)
             description = str(sdoc.meta.get("description") or text.shorten(summary, 160))
             audio = (media or {}).get((src.name, code))
             entry.docs[code] = Doc(entry, code, str(sdoc.meta["title"]).strip(), url, html, summary,
                                    description, text.minutes(r.words, r.cjk), r.headings,
                                    sdoc.meta, sdoc, audio=audio, chapters=_chapters(src, sdoc, audio, diag),
-                                   episode_type=_episode_type(sdoc, diag))
+                                   episode_type=_episode_type(sdoc, diag), toc=toc, toc_at=toc_at)
         if entry.docs:
+            _aliases(entry, config, urls, aliases, diag)
             entries.append(entry)
 
-    posts = sorted((e for e in entries if e.kind == "post"),
+    posts = sorted((e for e in entries if e.kind == "post" and e.listed),
                    key=lambda e: (e.date or now, e.slug), reverse=True)
-    pages = sorted((e for e in entries if e.kind == "page"),
+    pages = sorted((e for e in entries if e.kind == "page" and e.listed),
                    key=lambda e: (e.extra.get("weight", 0), e.slug))
+    unlisted = sorted((e for e in entries if not e.listed), key=lambda e: (e.kind, e.slug))
     tags: dict[str, Tag] = {}
     tag_slugs: dict[str, str] = {}
     for entry in posts:
@@ -300,9 +328,67 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             tag_slugs[slug] = key
             tags[key] = Tag(key, slug, dict(config.tags.get(key) or {}))
     tags = dict(sorted(tags.items()))
-    site = Site(config, urls, entries, posts, pages, tags)
+    site = Site(config, urls, entries, posts, pages, tags, unlisted)
     _check_podcast(site, root, diag)
+    _check_alias_clashes(site, aliases, seen_urls, diag)
     return site, diag.items
+
+
+def _contents(html: str, headings, src: SourceEntry, config: Config) -> tuple[str, tuple, int | None]:
+    """(the HTML without its `[TOC]` mark, the headings of its contents, where the mark stood).
+    A `[TOC]` paragraph or `toc: true` asks for contents; `toc: false` refuses them; otherwise the
+    site's `toc: {min_headings: n}` gives them to posts with n headings or more."""
+    at = html.find(TOC_MARK)
+    if at >= 0:
+        html = html.replace(TOC_MARK + "\n", "").replace(TOC_MARK, "")
+    minimum = config.toc.get("min_headings")
+    wanted = src.toc if src.toc is not None else (at >= 0 or (minimum is not None and src.kind == "post"
+                                                                and len(headings) >= minimum))
+    if not wanted or not headings:
+        return html, (), None
+    return html, tuple(headings), at if at >= 0 else None
+
+
+def _aliases(entry: Entry, config: Config, urls: Urls, seen: dict, diag: Diagnostics) -> None:
+    """Give each document its old URLs, checked; a root-relative alias written once for every
+    language (a shared key) belongs to the default language's document, or the first one there is."""
+    owners = sorted(entry.docs.values(), key=lambda d: (d.lang != config.default_language,
+                                                         config.codes.index(d.lang)))
+    mine: set[str] = set()
+    for doc in owners:
+        found = []
+        line = doc.source.lines.get("aliases")
+        for written in doc.source.meta.get("aliases") or ():
+            url = urls.alias(doc.lang, str(written))
+            if url is None:
+                diag.error(doc.source.path, line, f"alias '{written}' is not an address on this site: write an "
+                                                  f"old path such as /posts/old-name/ or posts/old-name/, "
+                                                  f"without '..', a host, a query or a fragment")
+                continue
+            if url in mine:
+                continue  # the same old URL given for every language
+            if url in seen:
+                path, other_line = seen[url]
+                where = diag._rel(path) + (f":{other_line}" if other_line else "")
+                diag.error(doc.source.path, line, f"alias '{written}' (/{url}) is also an alias in {where}")
+                continue
+            seen[url] = (doc.source.path, line)
+            mine.add(url)
+            found.append(url)
+        doc.aliases = tuple(found)
+
+
+def _check_alias_clashes(site: Site, aliases: dict, doc_urls: dict, diag: Diagnostics) -> None:
+    """An alias must not take the place of a page the site makes."""
+    taken = {plan.output: plan.url for plan in page_plans(site) if plan.kind != "redirect"}
+    for url, (path, line) in aliases.items():
+        output = PagePlan("redirect", "", url).output
+        if url in doc_urls or output in taken:
+            diag.error(path, line, f"alias /{url} is the address of a page of the site; remove it from 'aliases'")
+            for entry in site.entries:
+                for doc in entry.docs.values():
+                    if url in doc.aliases:
+                        doc.aliases = tuple(a for a in doc.aliases if a != url)
 
 
 def _chapters(src: SourceEntry, sdoc: SourceDoc, audio, diag: Diagnostics) -> tuple[Chapter, ...]:
@@ -361,6 +447,10 @@ def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by
         frag = urlsplit(href).fragment
         if target is None:
             diag.error(sdoc.path, line, f"link to '{path}', which is not a post or page")
+            continue
+        if target.visibility == "private" and src.visibility != "private":
+            diag.error(sdoc.path, line, f"link to '{path}', which is private: it would be a dead link once "
+                                        f"published; remove the link or make this entry private too")
             continue
         if target.name not in published:
             diag.error(sdoc.path, line, f"link to '{path}', which is a draft or not yet published")

@@ -48,6 +48,30 @@ class Urls:
         """`tag` is a tag's slug, for that tag's feed."""
         return self._p(lang, (f"tags/{tag}/" if tag else "") + FEED_FILES[kind])
 
+    def root_feed(self, kind: str = "rss") -> str:
+        """The feed of every language at once, at the site's root."""
+        return FEED_FILES[kind]
+
+    def on_this_day(self, lang: str) -> str:
+        return self._p(lang, "on-this-day.json")
+
+    def alias(self, lang: str, written: str) -> str | None:
+        """Where an old URL from `aliases:` lives, site-relative; None when it cannot be one of this
+        site's pages. `/x/` is the site's root (its base path may be written or not), `x/` is
+        under the language's prefix."""
+        written = written.strip()
+        if (not written or "\\" in written or "?" in written or "#" in written or written.startswith("//")
+                or ":" in written.split("/", 1)[0]):
+            return None
+        if written.startswith("/"):
+            rest = written[len(self.base_path):] if written.startswith(self.base_path) else written[1:]
+        else:
+            rest = self._p(lang, written)
+        parts = rest.split("/")
+        if any(p in (".", "..") for p in parts) or not rest.strip("/"):
+            return None
+        return rest if rest.endswith(("/", ".html", ".htm")) else rest + "/"
+
     def absolute(self, url: str) -> str:
         return self.base_url + url
 

@@ -245,3 +245,61 @@ def test_dir_target_never_deletes_the_site(tmp_path, path):
     status, lines = publish(site)
     assert status == 1 and lines == []
     assert tree(tmp_path) == before
+
+
+# -- cool URIs don't change: the publish guard -------------------------------------------------------
+
+RENAMED = "content/posts/walk/index.en.md"
+
+
+@pytest.mark.parametrize("kind", ["dir", "git"])
+def test_a_slug_change_without_alias_is_refused_and_with_one_published(tmp_path, capsys, kind):
+    if kind == "dir":
+        targets, where = "  - {name: pages, type: dir, path: ../public}", tmp_path / "public"
+    else:
+        bare = tmp_path / "pages.git"
+        git("init", "--bare", "--quiet", str(bare), cwd=tmp_path)
+        targets, where = f"  - {{name: pages, type: git, remote: {bare}}}", bare
+    site = make_site(tmp_path / "site", targets)
+    assert publish(site)[0] == 0
+
+    def published() -> set[str]:
+        return branch_files(where) if kind == "git" else set(tree(where))
+
+    assert ".riji-published" in published() and "en/posts/walk/index.html" in published()
+    moved = POSTS[RENAMED].replace("date: 2026-02-01\n", "date: 2026-02-01\nslug: evening-walk\n")
+    for name in (RENAMED, RENAMED.replace(".en.", ".zh.")):
+        text = POSTS[name].replace("date: 2026-02-01\n", "date: 2026-02-01\nslug: evening-walk\n")
+        (site / name).write_text(text, "utf-8")
+    capsys.readouterr()
+    status, lines = publish(site, dry_run=True)
+    said = capsys.readouterr().err
+    assert "/en/posts/walk/index.html was published before and this build removes it" in said
+    assert "/zh/posts/walk/index.html" in said and "--allow-removals" in said
+    status, lines = publish(site)
+    assert status == 1 and "en/posts/evening-walk/index.html" not in published()
+    assert "site.yaml:6: error: publish target 'pages': /en/posts/walk/index.html" in capsys.readouterr().err
+    (site / RENAMED).write_text(moved.replace("title: Walk\n", "title: Walk\naliases: [posts/walk/]\n"), "utf-8")
+    zh = site / RENAMED.replace(".en.", ".zh.")
+    zh.write_text(zh.read_text("utf-8").replace("title: 散步\n", "title: 散步\naliases: [posts/walk/]\n"), "utf-8")
+    assert publish(site)[0] == 0
+    assert {"en/posts/evening-walk/index.html", "en/posts/walk/index.html"} <= published()
+    if kind == "dir":
+        old = (where / "en/posts/walk/index.html").read_text("utf-8")
+        assert 'content="0; url=/diary/en/posts/evening-walk/"' in old
+
+
+def test_allow_removals_and_an_unreadable_manifest(tmp_path, capsys):
+    extra = {"content/pages/colophon.en.md": "---\ntitle: Colophon\n---\nMade by hand.\n"}
+    site = make_site(tmp_path / "site", "  - {name: pages, type: dir, path: ../public}", extra)
+    assert publish(site)[0] == 0
+    (site / "content/pages/colophon.en.md").unlink()
+    assert publish(site)[0] == 1
+    assert publish_site(site, [], out=lambda _l: None, allow_removals=True) == 0
+    assert not (tmp_path / "public/en/colophon/index.html").exists()
+    (tmp_path / "public/.riji-published").write_bytes(b"\xff\xfe broken")
+    capsys.readouterr()
+    assert publish(site)[0] == 1
+    said = capsys.readouterr().err
+    assert "warning: publish target 'pages': cannot read what was published last time" in said
+    assert publish_site(site, [], out=lambda _l: None, allow_removals=True) == 0

@@ -13,6 +13,8 @@ def register(sub, site_arg) -> None:
     b.add_argument("--output", type=Path, metavar="DIR", help="where to write (default: SITE/output)")
     b.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
     b.add_argument("--future", action="store_true", help="include posts dated in the future")
+    b.add_argument("--private", action="store_true",
+                   help="include entries marked visibility: private (never publish such a build)")
     b.add_argument("--no-cache", action="store_true", help="ignore the Markdown cache in .riji-cache/")
     b.set_defaults(func=run)
 
@@ -23,7 +25,7 @@ def run(args) -> int:
     out = args.output or args.site / OUTPUT_DIR
     progress = Progress()
     result = core.build_to(args.site, out, core.BuildOptions(drafts=args.drafts, future=args.future,
-                                                             cache=not args.no_cache), progress,
+                                                             private=args.private, cache=not args.no_cache), progress,
                            background_cleanup=True)
     progress.clear()
     status = report(result.diagnostics, "nothing was written (the last good build is kept)", noun="error")

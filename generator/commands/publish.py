@@ -18,23 +18,30 @@ def register(sub, site_arg) -> None:
     p.add_argument("target", nargs="?", metavar="TARGET", help="publish only to this target (default: all)")
     p.add_argument("--dry-run", action="store_true",
                    help="list what would be added, changed and removed, and change nothing")
+    p.add_argument("--allow-removals", action="store_true",
+                   help="publish even when pages published before would disappear (see 'aliases:')")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     progress = Progress()
     try:
-        return publish_site(args.site, [args.target] if args.target else [], args.dry_run, progress)
+        return publish_site(args.site, [args.target] if args.target else [], args.dry_run, progress,
+                            allow_removals=args.allow_removals)
     finally:
         progress.clear()
 
 
-def publish_site(root: Path, names: list[str], dry_run: bool = False, progress=None, out=None) -> int:
-    """Build, check and publish to the named targets (all when none named); the exit status."""
+def publish_site(root: Path, names: list[str], dry_run: bool = False, progress=None, out=None,
+                 allow_removals: bool = False) -> int:
+    """Build, check and publish to the named targets (all when none named); the exit status.
+    Cool URIs don't change: a target whose published pages the new build would remove is left as
+    it is, unless `allow_removals`."""
     from ..build import BuildOptions, build
     from ..checks import check_site
     from ..config import load_config
     from ..targets import PublishError, Shipment, parse_targets
+    from ..targets.base import MANIFEST, manifest_text
     from ..writer import write_files
 
     say_line = out or say
@@ -74,12 +81,19 @@ def publish_site(root: Path, names: list[str], dry_run: bool = False, progress=N
         if any(d.severity == "error" for d in problems):
             return report(problems, "refusing to publish: riji check failed (nothing was published)")
         report(problems)  # warnings only
-        shipment = Shipment(result.files, folder, root, config.author, dry_run)
+        files = {**result.files, MANIFEST: manifest_text(result.files)}
+        (folder / MANIFEST).write_bytes(files[MANIFEST])
+        shipment = Shipment(files, folder, root, config.author, dry_run)
         failed: list[Diagnostic] = []
         for target in chosen:
             if progress:
                 progress(f"publishing to {target.name}")
             try:
+                lost = [] if allow_removals else removals(target, shipment, diag._rel(root / "site.yaml"))
+                if any(d.severity == "error" for d in lost) and not dry_run:
+                    failed += lost
+                    continue
+                report(lost)
                 changes, summary = target.publish(shipment)
             except PublishError as exc:
                 failed.append(Diagnostic(diag._rel(root / "site.yaml"), target.line,
@@ -94,3 +108,26 @@ def publish_site(root: Path, names: list[str], dry_run: bool = False, progress=N
     if failed:
         return report(failed, "some targets were not published")
     return 0
+
+
+def removals(target, shipment, where: str) -> list[Diagnostic]:
+    """What publishing would take from readers: each page the target's manifest lists that the new
+    build no longer has (an error each), or why the manifest could not be read (a warning, and an
+    error that stops this target unless --allow-removals)."""
+    from ..targets import PublishError
+    from ..targets.base import manifest_pages
+
+    def said(message: str, severity: str = "error") -> Diagnostic:
+        return Diagnostic(where, target.line, f"publish target '{target.name}': {message}", severity)
+
+    try:
+        text = target.published(shipment)
+        before = manifest_pages(text) if text is not None else set()
+    except (PublishError, UnicodeDecodeError) as exc:
+        reason = exc if isinstance(exc, PublishError) else "it is not UTF-8"
+        return [said(f"cannot read what was published last time ({reason})", "warning"),
+                said("publishing could remove pages readers have bookmarked; pass --allow-removals "
+                     "to publish anyway")]
+    return [said(f"/{page} was published before and this build removes it; add its old URL to the "
+                 f"'aliases:' of the post that replaces it, or pass --allow-removals")
+            for page in sorted(before - set(shipment.files))]

@@ -15,7 +15,7 @@ from .values import good_base_url, per_language, section, switches, unknown_keys
 TOP_KEYS = {
     "base_url", "title", "description", "author", "languages", "default_language", "theme",
     "posts_per_page", "timezone", "missing_translation", "menu", "tags", "feeds", "podcast",
-    "publish", "check", "copyright", "hosting",
+    "publish", "check", "copyright", "hosting", "toc",
 }
 
 
@@ -93,6 +93,7 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
         tags[str(tag)] = per_language(names, codes, diag, path, located.line("tags", tag), f"tags.{tag}")
 
     publish = sections.publish(raw.get("publish"), diag, path, located)
+    toc = sections.toc(section(raw.get("toc"), sections.TOC_KEYS, "toc", diag, path, located), diag, path, located)
 
     title = per_language(raw.get("title"), codes, diag, path, located.line("title"), "title")
     description = per_language(raw.get("description"), codes, diag, path, located.line("description"),
@@ -125,6 +126,7 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
                          sections.HOSTING_KEYS, "hosting", diag, path, located),
         copyright=per_language(raw.get("copyright"), codes, diag, path, located.line("copyright"),
                                "copyright", required=False),
+        toc=toc,
     )
     return Config(**{name: freeze(value) for name, value in settings.items()},
                   lines=Located(None, freeze(located.lines)))

@@ -21,6 +21,7 @@ LANGUAGE_KEYS = {"code", "name", "locale", "prefix", "hreflang", "feed_language"
 FEED_KEYS = {"full_content": True, "items": 20, "tag_feeds": True}
 CHECK_KEYS = {"allowed_hosts": [], "validate_html": True}
 HOSTING_KEYS = {"redirects": False, "headers": False}  # Netlify/Cloudflare _redirects and _headers
+TOC_KEYS = {"min_headings": None}  # None: contents only where a post asks (toc: true or [TOC])
 
 
 def languages(raw, diag, path, located) -> tuple[Language, ...]:
@@ -123,6 +124,15 @@ def feeds(section: dict, diag, path, located) -> dict:
     if not isinstance(items, int) or isinstance(items, bool) or items < 1:
         diag.error(path, located.line("feeds", "items"), "'feeds.items' must be a whole number from 1")
         section["items"] = FEED_KEYS["items"]
+    return section
+
+
+def toc(section: dict, diag, path, located) -> dict:
+    n = section["min_headings"]
+    if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
+        diag.error(path, located.line("toc", "min_headings"),
+                   "'toc.min_headings' must be a whole number from 1 (posts with that many headings get contents)")
+        section["min_headings"] = None
     return section
 
 

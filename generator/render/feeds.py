@@ -46,6 +46,17 @@ def feed_links(site: Site, strings: dict, code: str, tag: Tag | None = None) -> 
     return links
 
 
+def root_feed_links(site: Site) -> list[FeedLink]:
+    """The feeds of every language at once, which the site's root page advertises."""
+    if "" in site.urls.prefix.values():
+        return []
+    urls, config = site.urls, site.config
+    title = " · ".join(dict.fromkeys(config.title[c] for c in config.codes))
+    return [FeedLink(MIME[kind], urls.root_feed(kind), urls.path(urls.root_feed(kind)),
+                     urls.absolute(urls.root_feed(kind)), f"{title} ({label})", label)
+            for kind, label in (("rss", "RSS"), ("atom", "Atom"))]
+
+
 def entry_guid(doc: Doc, config: Config) -> str:
     """A post's permanent id in every feed: front-matter `guid:` wins; otherwise a tag: URI (RFC 4151)
     of the site's host, the publication day, the language and the slug, so that neither a rebuild
@@ -108,12 +119,15 @@ class AtomLinks(BaseEntryExtension):
 
     def __init__(self):
         self.links: list[dict[str, str]] = []
+        self.lang: str | None = None  # xml:lang of the entry, in a feed of several languages
 
     def extend_atom(self, entry):
         for bare in entry.findall("link"):
             entry.remove(bare)
         for attrs in self.links:
             etree.SubElement(entry, "link", attrs)
+        if self.lang:
+            entry.set("{http://www.w3.org/XML/1998/namespace}lang", self.lang)
         return entry
 
 
@@ -170,23 +184,73 @@ def _generator(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], oth
     fg.updated(max((d.updated for d in docs if d.updated), default=_newest(site)))
 
     for doc in docs:
-        fe = add_post(fg, doc, site, fmt)
-        page_url = urls.absolute(doc.url)
-        for key in doc.entry.tags:
-            if key in site.tags:
-                fe.category(term=site.tags[key].slug, label=site.tags[key].name(code))
-        links = [dict(href=page_url, rel="alternate", type="text/html", hreflang=lang.hreflang)]
-        for other in config.languages:
-            translation = doc.entry.docs.get(other.code)
-            if other.code != code and translation is not None:
-                links.append(dict(href=urls.absolute(translation.url), rel="alternate", type="text/html",
-                                  hreflang=other.hreflang))
-        if doc.audio:
-            audio_url = urls.absolute(doc.audio.url)
-            fe.enclosure(audio_url, str(doc.audio.length), doc.audio.mime)
-            links.append(dict(href=audio_url, rel="enclosure", type=doc.audio.mime, length=str(doc.audio.length)))
-        fe.riji.links = links
+        _text_entry(fg, doc, site, fmt)
     return fg
+
+
+def _text_entry(fg: FeedGenerator, doc: Doc, site: Site, fmt: str):
+    """An entry of a text feed: the post, its tags in its language, its translations and recording."""
+    config, urls = site.config, site.urls
+    lang = config.language(doc.lang)
+    fe = add_post(fg, doc, site, fmt)
+    page_url = urls.absolute(doc.url)
+    for key in doc.entry.tags:
+        if key in site.tags:
+            fe.category(term=site.tags[key].slug, label=site.tags[key].name(lang.code))
+    links = [dict(href=page_url, rel="alternate", type="text/html", hreflang=lang.hreflang)]
+    for other in config.languages:
+        translation = doc.entry.docs.get(other.code)
+        if other.code != lang.code and translation is not None:
+            links.append(dict(href=urls.absolute(translation.url), rel="alternate", type="text/html",
+                              hreflang=other.hreflang))
+    if doc.audio:
+        audio_url = urls.absolute(doc.audio.url)
+        fe.enclosure(audio_url, str(doc.audio.length), doc.audio.mime)
+        links.append(dict(href=audio_url, rel="enclosure", type=doc.audio.mime, length=str(doc.audio.length)))
+    fe.riji.links = links
+    return fe
+
+
+def render_root_feeds(site: Site) -> Output:
+    """`/feed.xml` and `/atom.xml`: every language's posts in one feed, newest first, each entry
+    marked with its language. Not made when a language is served at the root (its feeds are there)."""
+    if "" in site.urls.prefix.values():
+        return {}
+    entries = site.feed_posts()[:site.config.feeds["items"]]
+    docs = [e.docs[c] for e in entries for c in site.config.codes if c in e.docs]
+    return {site.urls.root_feed(fmt): Lazy(partial(_root_feed, site, docs, fmt)) for fmt in ("rss", "atom")}
+
+
+def _root_feed(site: Site, docs: list[Doc], fmt: str) -> tuple[bytes, tuple]:
+    config, urls = site.config, site.urls
+    fg = FeedGenerator()
+    fg.register_extension("riji", BaseExtension, AtomLinks, atom=True, rss=False)
+    if fmt == "rss":
+        fg.load_extension("dc", atom=False, rss=True)
+        # RSS has one channel language: the default one; each item says its own in dc:language
+        fg.language(config.language(config.default_language).feed_language)
+    title = " · ".join(dict.fromkeys(config.title[c] for c in config.codes))
+    self_url = urls.absolute(urls.root_feed(fmt))
+    fg.id(self_url)
+    fg.title(title)
+    fg.subtitle(" · ".join(dict.fromkeys(config.description[c] for c in config.codes if config.description[c]))
+                or title)
+    fg.author(name=config.author.get("name") or title, email=config.author.get("email") or None)
+    fg.generator("riji")
+    fg.link(href=self_url, rel="self", type=MIME[fmt])
+    for lang in config.languages:
+        fg.link(href=urls.absolute(urls.feed(lang.code, fmt)), rel="alternate", type=MIME[fmt],
+                hreflang=lang.hreflang)
+    fg.link(href=urls.absolute(""), rel="alternate", type="text/html")  # last: RSS <link>
+    fg.updated(max((d.updated for d in docs if d.updated), default=_newest(site)))
+    for doc in docs:
+        fe = _text_entry(fg, doc, site, fmt)
+        lang = config.language(doc.lang)
+        if fmt == "rss":
+            fe.dc.dc_language(lang.feed_language)
+        else:
+            fe.riji.lang = lang.hreflang
+    return (fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)), ()
 
 
 def add_post(fg: FeedGenerator, doc: Doc, site: Site, fmt: str):

@@ -38,6 +38,11 @@ def language_redirects(site: Site) -> str:
         names = list(dict.fromkeys(n.lower() for n in (lang.code, lang.hreflang)))
         # `!` forces the rule although index.html exists at the root
         lines.append(f"{root}  {home}  302!  Language={','.join(names)}")
+    moved = sorted((urls.path(alias), urls.path(doc.url)) for entry in site.entries
+                   for doc in entry.docs.values() for alias in doc.aliases)
+    if moved:
+        lines.append("# Old addresses from 'aliases:' (each also has a page that redirects).")
+        lines += [f"{old}  {new}  301" for old, new in moved]
     return "\n".join(lines) + "\n"
 
 

@@ -17,11 +17,13 @@ from babel.dates import format_skeleton
 from ..config import Language
 from ..constants import URL_SCHEME
 from ..diagnostics import Diagnostics
-from ..model import Doc, Entry, PagePlan, Site, Tag, page_plans
+from ..model import Doc, Entry, Listed, PagePlan, Site, Tag, page_plans
 from ..theme import Theme
 from . import TEMPLATE_ERROR, Lazy, Output
-from .views import (Alternate, Card, DocView, FeedLink, Link, Nav, PageView, SiteView, SwitchOption,
-                    TagLink)
+from .. import diary
+from .feeds import root_feed_links
+from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Nav, PageView,
+                    SiteView, SwitchOption, TagLink, TocItem)
 
 
 class Context:
@@ -56,7 +58,9 @@ class Context:
                 feeds=tuple(feeds),
                 style=urls.path(asset_urls["style.css"]), script=urls.path(asset_urls["riji.js"]),
                 icon=urls.path("favicon.svg") if "favicon.svg" in static_names
-                else urls.path(asset_urls["favicon.svg"])),
+                else urls.path(asset_urls["favicon.svg"]),
+                on_this_day=urls.path(urls.on_this_day(lang.code)),
+                root_feeds=tuple(root_feed_links(site))),
         }
 
     def tr(self, code: str, key: str, **kw) -> str:
@@ -81,7 +85,7 @@ class Context:
     # -- views shared by the page kinds ------------------------------------------------------------
 
     def page(self, kind: str, url: str, title: str, description: str, alternates_by: dict[str, str],
-             image: str | None = None, doc: DocView | None = None) -> PageView:
+             image: str | None = None, doc: DocView | None = None, noindex: bool = False) -> PageView:
         config, urls, lang = self.site.config, self.urls, self.lang
         alternates = [Alternate(other, other.hreflang, alternates_by[other.code])
                       for other in config.languages if other.code in alternates_by]
@@ -96,7 +100,8 @@ class Context:
                 urls.path(there or urls.home(other.code)),
                 self.tr(lang.code, "read_in" if there else "no_translation", language=name_here)))
         return PageView(kind, url, urls.path(url), url, title, description or config.description[lang.code],
-                        tuple(alternates) if len(alternates) > 1 else (), tuple(switcher), image, doc)
+                        tuple(alternates) if len(alternates) > 1 else (), tuple(switcher), image, doc,
+                        noindex)
 
     def cards(self, items) -> list[Card]:
         out = []
@@ -107,7 +112,31 @@ class Context:
                             self.tr(lang.code, "only_in", language=lang.name) if item.other_language else "",
                             self.urls.path(doc.url), self.format_date(doc.date, lang.code),
                             self.tr(lang.code, "minutes_read", n=doc.reading_minutes),
-                            self.tr(lang.code, "listen") if doc.audio else ""))
+                            self.tr(lang.code, "listen") if doc.audio else "",
+                            doc.date.astimezone(self.tz).year if doc.date else 0))
+        return out
+
+    def calendar(self, docs: list[Doc]) -> list[CalendarYear]:
+        code = self.lang.code
+        out = []
+        for year in diary.calendar(docs, self.tz):
+            rows = []
+            for row in year.rows:
+                cells = []
+                for day in row:
+                    if day is None:
+                        cells.append(None)
+                        continue
+                    when = _format_day(day.day, str(self.locale), "long")
+                    titles = "; ".join(d.title for d in day.docs)
+                    label = self.tr(code, "colon", text=when) + titles if titles else when
+                    cells.append(CalendarCell(day.day.isoformat(), label,
+                                              self.urls.path(day.docs[0].url) if day.docs else None,
+                                              len(day.docs)))
+                rows.append(tuple(cells))
+            key = "calendar_year_one" if year.written == 1 else "calendar_year"
+            out.append(CalendarYear(year.year, self.tr(code, key, year=year.year, n=year.written),
+                                    tuple(rows)))
         return out
 
     def tag_link(self, tag: Tag) -> TagLink:
@@ -129,7 +158,21 @@ def doc_view(doc: Doc | None) -> DocView | None:
     if doc is None:
         return None
     return DocView(doc.lang, doc.title, doc.url, doc.html, doc.summary, doc.description, doc.date, doc.updated,
-                   doc.reading_minutes, tuple(doc.headings), doc.audio)
+                   doc.reading_minutes, tuple(doc.headings), doc.audio, _toc(doc.toc), doc.toc_at,
+                   doc.entry.visibility)
+
+
+def _toc(headings) -> tuple[TocItem, ...]:
+    """Flat (level, id, text) headings nested under the nearest higher one."""
+    def nest(items: list, level: int) -> tuple[TocItem, ...]:
+        out = []
+        while items and items[0][0] >= level:
+            lvl, ident, text = items.pop(0)
+            out.append(TocItem(ident, text, nest(items, lvl + 1)))
+        return tuple(out)
+
+    items = list(headings)
+    return nest(items, min((h[0] for h in items), default=0))
 
 
 # -- one function per page kind: (template, values) ---------------------------------------------------
@@ -145,7 +188,7 @@ def home_page(ctx: Context, plan: PagePlan) -> dict:
 
 def _doc_page(ctx: Context, entry: Entry, doc: Doc) -> PageView:
     return ctx.page(entry.kind, doc.url, doc.title, doc.description, {c: d.url for c, d in entry.docs.items()},
-                    image=_absolute_image(doc, ctx.urls), doc=doc_view(doc))
+                    image=_absolute_image(doc, ctx.urls), doc=doc_view(doc), noindex=not entry.listed)
 
 
 def post_page(ctx: Context, plan: PagePlan) -> dict:
@@ -154,7 +197,8 @@ def post_page(ctx: Context, plan: PagePlan) -> dict:
     older, newer = site.neighbours(doc)
     return dict(page=_doc_page(ctx, entry, doc), doc=doc_view(doc), older=doc_view(older), newer=doc_view(newer),
                 tags=[ctx.tag_link(site.tags[t]) for t in entry.tags if t in site.tags],
-                chapters=list(doc.chapters))
+                chapters=list(doc.chapters),
+                on_this_day=ctx.cards(Listed(d, False) for d in site.on_this_day(doc)) if entry.listed else [])
 
 
 def page_page(ctx: Context, plan: PagePlan) -> dict:
@@ -187,15 +231,23 @@ def archive_page(ctx: Context, plan: PagePlan) -> dict:
         years[card.doc.date.astimezone(ctx.tz).year].append(card)
     page = ctx.page("archive", plan.url, ctx.tr(ctx.lang.code, "archive_title"), "",
                     {c: ctx.urls.archive(c) for c in ctx.site.config.codes})
-    return dict(page=page, years=sorted(years.items(), reverse=True))
+    weekdays = [ctx.locale.days["format"]["abbreviated"][i] for i in range(7)]
+    return dict(page=page, years=sorted(years.items(), reverse=True),
+                calendar=ctx.calendar(ctx.site.posts_in(ctx.lang.code)), weekdays=weekdays)
 
 
 def not_found_page(ctx: Context, plan: PagePlan) -> dict:
     return dict(page=ctx.page("404", plan.url, ctx.tr(ctx.lang.code, "not_found_title"), "", {}))
 
 
+def redirect_page(ctx: Context, plan: PagePlan) -> dict:
+    doc = plan.entry.docs[plan.lang]
+    page = ctx.page("redirect", doc.url, doc.title, doc.description, {}, noindex=True)
+    return dict(page=page, target=doc_view(doc))
+
+
 PAGE_KINDS = {"home": home_page, "post": post_page, "page": page_page, "tag": tag_page, "tags": tags_page,
-              "archive": archive_page, "404": not_found_page}
+              "archive": archive_page, "404": not_found_page, "redirect": redirect_page}
 
 
 def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, str],

@@ -6,12 +6,14 @@ Every page: `site` (SiteView), `lang` and `languages` (config.Language), `page` 
 functions `t`, `tr`, `url`, `abs_url`, `asset`, `format_date`. Each kind adds its own:
 
 - home: `items` (Card), `pagination` (model.Pagination)
-- post: `doc` (DocView), `older`, `newer` (DocView or None), `tags` (TagLink), `chapters` (Chapter)
+- post: `doc` (DocView), `older`, `newer` (DocView or None), `tags` (TagLink), `chapters` (Chapter),
+  `on_this_day` (Card: the same day in other years)
 - page: `doc`
 - tag: `tag` (TagLink), `items`, `pagination`, `tag_feeds` (FeedLink)
 - tags: `tag_counts` ((TagLink, count))
-- archive: `years` ((year, [Card]))
+- archive: `years` ((year, [Card])), `calendar` (CalendarYear), `weekdays` (short names, Monday first)
 - 404: nothing more
+- redirect (an old URL from `aliases:`): `target` (DocView)
 """
 from __future__ import annotations
 
@@ -60,6 +62,8 @@ class Nav:
     style: str
     script: str
     icon: str
+    on_this_day: str = ""  # the language's "on this day" index (render.diary), root-relative
+    root_feeds: tuple[FeedLink, ...] = ()  # every language in one feed; the root page links them
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,22 @@ class DocView:
     reading_minutes: int
     headings: tuple
     audio: object  # media.Audio or None
+    toc: tuple = ()  # TocItem: the table of contents, nested; () for none
+    toc_at: int | None = None  # where in `html` the contents go (a `[TOC]` paragraph); None: the top
+    visibility: str = "public"  # public, unlisted or private
+
+    @property
+    def html_parts(self) -> tuple[str, str]:
+        """`html` cut where the table of contents goes."""
+        at = self.toc_at or 0
+        return self.html[:at], self.html[at:]
+
+
+@dataclass(frozen=True)
+class TocItem:
+    id: str
+    text: str
+    children: tuple["TocItem", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,7 @@ class PageView:
     switcher: tuple[SwitchOption, ...]
     image: str | None = None
     doc: DocView | None = None
+    noindex: bool = False  # <meta name="robots" content="noindex">: unlisted entries, redirects
 
 
 @dataclass(frozen=True)
@@ -131,3 +152,22 @@ class Card:
     date_text: str
     minutes_text: str
     listen_text: str
+    year: int = 0  # of its date, in the site's time zone
+
+
+@dataclass(frozen=True)
+class CalendarCell:
+    """A day of the writing calendar: its date, a label for screen readers, and the post written
+    that day (the first, when there are several) or None."""
+
+    date: str  # ISO
+    label: str
+    href: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    year: int
+    label: str  # e.g. "2025: 12 days written"
+    rows: tuple[tuple[CalendarCell | None, ...], ...]  # Monday to Sunday, a cell per week

@@ -116,7 +116,8 @@ class Preview:
             token = f"{self.instance}-{self.count}"
             # workers=1: never fork while the watcher and HTTP threads run (a child could inherit a
             # held lock); the memo keeps rebuilds small anyway
-            options = BuildOptions(drafts=self.drafts, future=self.future, now=self.now, cache=self.cache,
+            options = BuildOptions(drafts=self.drafts, future=self.future, private=True, now=self.now,
+                                   cache=self.cache,
                                    extra_body=script_tag(token), lazy=True, memo=self.memo, workers=1)
             try:
                 result = build(self.root, options)

@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-SHARED_KEYS = {"date", "updated", "slug", "tags", "draft", "episode", "season", "explicit", "weight"}
+SHARED_KEYS = {"date", "updated", "slug", "tags", "draft", "visibility", "toc", "episode", "season", "explicit",
+               "weight"}
+VISIBILITY = ("public", "unlisted", "private")
 LANG_KEYS = {"title", "summary", "description", "audio", "chapters", "guid", "image", "image_alt",
-             "episode_type"}
+             "episode_type", "aliases"}
 
 
 @dataclass
@@ -36,6 +38,8 @@ class SourceEntry:
     tags: tuple[str, ...]
     draft: bool
     extra: dict
+    visibility: str = "public"  # one of VISIBILITY
+    toc: bool | None = None  # front-matter `toc:`; None: the site's default decides
     docs: dict[str, SourceDoc] = field(default_factory=dict)
     lines: dict[str, tuple[Path, int | None]] = field(default_factory=dict)  # shared key -> where
 

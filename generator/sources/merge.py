@@ -10,7 +10,7 @@ from ..config import Config
 from ..diagnostics import did_you_mean
 from ..yamlfile import Located
 from .discovery import bundle_assets
-from .entries import LANG_KEYS, SHARED_KEYS, SourceDoc, SourceEntry
+from .entries import LANG_KEYS, SHARED_KEYS, VISIBILITY, SourceDoc, SourceEntry
 from .frontmatter import read_file
 from .languages import docs_from_file
 
@@ -98,6 +98,15 @@ def read_entry(kind, ident, name, paths, bundle, config: Config, diag) -> Source
     if not isinstance(draft, bool):
         diag.error(*line("draft"), "'draft' must be true or false")
         draft = True
+    visibility = shared.get("visibility", "public")
+    if visibility not in VISIBILITY:
+        diag.error(*line("visibility"), f"'visibility' must be one of {', '.join(VISIBILITY)}, not "
+                                        f"'{visibility}'{did_you_mean(str(visibility), VISIBILITY)}")
+        visibility = "private"  # never publish what the writer meant to restrict
+    toc = shared.get("toc")
+    if toc is not None and not isinstance(toc, bool):
+        diag.error(*line("toc"), "'toc' must be true or false")
+        toc = None
 
     extra = {}
     for key in ("episode", "season", "weight"):
@@ -124,6 +133,14 @@ def read_entry(kind, ident, name, paths, bundle, config: Config, diag) -> Source
             diag.error(doc.path, where, f"missing title for '{code}'" +
                        ("" if len(paths) > 1 else f" (add it under '{code}:' in the front-matter)"))
             doc.meta["title"] = slug
+        aliases = doc.meta.get("aliases")
+        if aliases is not None:
+            if isinstance(aliases, str):
+                aliases = doc.meta["aliases"] = [aliases]
+            if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+                diag.error(doc.path, doc.lines.get("aliases"), "'aliases' must be a list of old URLs, "
+                                                               "such as [/posts/old-name/]")
+                del doc.meta["aliases"]
         for key in ("summary", "description", "image_alt", "guid"):
             if key in doc.meta and not isinstance(doc.meta[key], (str, int, float)):
                 diag.error(doc.path, doc.lines.get(key), f"'{key}' must be text")
@@ -135,5 +152,6 @@ def read_entry(kind, ident, name, paths, bundle, config: Config, diag) -> Source
         kind=kind, name=ident, paths=[f.path for f in files], bundle=bundle,
         assets=bundle_assets(bundle, config.root, diag) if bundle else (),
         slug=slug, date=date_value, updated=updated,
-        tags=tuple(str(t) for t in tags), draft=draft, extra=extra, docs=docs, lines=shared_from,
+        tags=tuple(str(t) for t in tags), draft=draft, extra=extra, visibility=visibility, toc=toc,
+        docs=docs, lines=shared_from,
     )

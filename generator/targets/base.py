@@ -10,8 +10,25 @@ from ..render import Output
 from ..writer import unsafe_folder
 
 
+MANIFEST = ".riji-published"  # kept in every target: the pages it was last given, one per line
+
+
 class PublishError(Exception):
     """A target could not be published (an unreachable remote, a refused path); said, not traced."""
+
+
+def manifest_text(files) -> bytes:
+    """The manifest of a build: its HTML pages, sorted, so a later publish knows what readers may
+    have bookmarked."""
+    pages = sorted(p for p in files if p.endswith((".html", ".htm")))
+    return ("# Pages riji published here; riji publish refuses to remove one without --allow-removals.\n"
+            + "".join(p + "\n" for p in pages)).encode()
+
+
+def manifest_pages(text: bytes) -> set[str]:
+    """The pages a manifest lists; UnicodeDecodeError when it is damaged."""
+    return {line.strip() for line in text.decode("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
 
 
 @dataclass
@@ -71,6 +88,11 @@ class Target:
     def publish(self, shipment: Shipment) -> tuple[Changes, str]:
         """Make the target hold the build (on a dry run only find out what that would change):
         the changes and a one-line summary. Raises PublishError when it cannot."""
+        raise NotImplementedError
+
+    def published(self, shipment: Shipment) -> bytes | None:
+        """The manifest the target holds from the last publish, None when it has none. Raises
+        PublishError when it cannot be read."""
         raise NotImplementedError
 
 

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from ..render import Output
-from .base import Changes, Shipment, Target, refuse_unsafe_folder, resolve_local
+from .base import MANIFEST, Changes, PublishError, Shipment, Target, refuse_unsafe_folder, resolve_local
 
 KEEP = frozenset({".git"})  # never deleted: a folder may be a checkout of the pages repository
 
@@ -28,6 +28,17 @@ class DirTarget(Target):
         refuse_unsafe_folder(dest, shipment.root)
         changes = sync_folder(shipment.files, dest, dry_run=shipment.dry_run)
         return changes, changes.outcome(shipment.dry_run)
+
+    def published(self, shipment: Shipment) -> bytes | None:
+        return read_manifest(resolve_local(shipment.root, self.options["path"]))
+
+
+def read_manifest(folder: Path) -> bytes | None:
+    path = folder / MANIFEST
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except OSError as exc:
+        raise PublishError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def _existing(dest: Path, keep: frozenset[str]) -> dict[str, Path]:

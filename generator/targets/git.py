@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..constants import CACHE_DIR, OUTPUT_DIR
 from ..render import Output
-from .base import Changes, PublishError, Shipment, Target, resolve_local
+from .base import MANIFEST, Changes, PublishError, Shipment, Target, resolve_local
 from .folder import sync_folder
 
 SAFE = ["-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.quotepath=false"]
@@ -34,6 +34,9 @@ class GitTarget(Target):
     def where(self) -> str:
         return f"branch {self.options['branch']} of {self.options['remote']}"
 
+    def published(self, shipment: Shipment) -> bytes | None:
+        return published_git(self, shipment.root)
+
     def publish(self, shipment: Shipment) -> tuple[Changes, str]:
         outcome = publish_git(self, shipment.files, shipment.root, shipment.dry_run, shipment.author)
         changes = outcome.changes
@@ -44,16 +47,34 @@ class GitTarget(Target):
         return changes, "already up to date; no commit"
 
 
-def _git(*args, cwd: Path | None = None, check: bool = True,
-         env: dict | None = None) -> subprocess.CompletedProcess:
+def published_git(target: Target, root: Path) -> bytes | None:
+    """The manifest on the target's branch, from a shallow clone (None: no branch or no manifest)."""
+    remote = remote_url(target, root)
+    branch = target.options["branch"]
+    if not _git("ls-remote", "--heads", remote, f"refs/heads/{branch}").stdout.strip():
+        return None
+    with tempfile.TemporaryDirectory(prefix="riji-publish-git-") as tmp:
+        work = Path(tmp) / "pages"
+        _git("clone", "--quiet", "--depth", "1", "--single-branch", "--branch", branch, "--no-tags",
+             "--no-checkout", _clone_source(remote), str(work))
+        shown = _git("show", f"HEAD:{MANIFEST}", cwd=work, check=False)
+        if shown.returncode != 0:
+            return None
+        return _git("cat-file", "blob", f"HEAD:{MANIFEST}", cwd=work, text=False).stdout
+
+
+def _git(*args, cwd: Path | None = None, check: bool = True, env: dict | None = None,
+         text: bool = True) -> subprocess.CompletedProcess:
     """Run git; output is captured for messages, while a password prompt still reaches the terminal."""
     try:
-        proc = subprocess.run(["git", *SAFE, *args], cwd=cwd, capture_output=True, text=True,
-                              env={**os.environ, **(env or {})}, encoding="utf-8", errors="replace")
+        proc = subprocess.run(["git", *SAFE, *args], cwd=cwd, capture_output=True, text=text,
+                              env={**os.environ, **(env or {})},
+                              **({"encoding": "utf-8", "errors": "replace"} if text else {}))
     except FileNotFoundError:
         raise PublishError("git is not installed") from None
     if check and proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        said = proc.stderr or proc.stdout
+        detail = (said.decode("utf-8", "replace") if isinstance(said, bytes) else said).strip().splitlines()
         raise PublishError(f"git {args[0]} failed: {' '.join(detail[-3:]) or f'exit status {proc.returncode}'}")
     return proc
 

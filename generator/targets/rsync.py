@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
-from .base import Changes, PublishError, Shipment, Target, is_remote, refuse_unsafe_folder, resolve_local
+from .base import (MANIFEST, Changes, PublishError, Shipment, Target, is_remote, refuse_unsafe_folder,
+                   resolve_local)
+from .folder import read_manifest
 
 OPTIONS = ["--recursive", "--links", "--checksum", "--delete", "--perms", "--chmod=D0755,F0644",
            "--itemize-changes", "--8-bit-output", "--exclude=/.git"]
@@ -26,6 +29,24 @@ class RsyncTarget(Target):
     def publish(self, shipment: Shipment) -> tuple[Changes, str]:
         changes = publish_rsync(self, shipment.folder, shipment.root, shipment.dry_run)
         return changes, changes.outcome(shipment.dry_run)
+
+    def published(self, shipment: Shipment) -> bytes | None:
+        dest = destination(self, shipment.root)
+        if not is_remote(dest):
+            return read_manifest(Path(dest))
+        rsync = shutil.which("rsync")
+        if rsync is None:
+            raise PublishError("rsync is not installed")
+        with tempfile.TemporaryDirectory(prefix="riji-manifest-") as tmp:
+            proc = subprocess.run([rsync, dest.rstrip("/") + "/" + MANIFEST, tmp + "/"], capture_output=True,
+                                  text=True, encoding="utf-8", errors="replace")
+            got = Path(tmp) / MANIFEST
+            if got.is_file():
+                return got.read_bytes()
+            if proc.returncode == 23 and "No such file" in proc.stderr:
+                return None  # never published here by riji
+            detail = proc.stderr.strip().splitlines()
+            raise PublishError(f"cannot read {MANIFEST} ({proc.returncode}): {' '.join(detail[-2:])}")
 
 
 def destination(target: Target, root: Path) -> str:

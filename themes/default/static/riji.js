@@ -138,4 +138,22 @@
     audio.addEventListener("ended", remember);
     audio.addEventListener("play", function () { if (current) say(live.getAttribute("data-prefix") + current.title); });
   });
+  /* On this day: the build cannot know the reader's date, so the home page looks it up in the
+     language's index (month-day -> posts) and lists the entries of earlier years. */
+  each("[data-on-this-day]", function (box) {
+    if (!window.fetch) return;
+    var now = new Date();
+    var key = ("0" + (now.getMonth() + 1)).slice(-2) + "-" + ("0" + now.getDate()).slice(-2);
+    fetch(box.getAttribute("data-on-this-day")).then(function (r) { return r.ok ? r.json() : {}; }).then(function (days) {
+      var list = box.querySelector("ul");
+      (days[key] || []).forEach(function (post) {
+        if (post.year >= now.getFullYear()) return;
+        var li = document.createElement("li"), a = document.createElement("a"), year = document.createElement("span");
+        a.href = post.url; a.textContent = post.title;
+        year.className = "year"; year.textContent = " " + post.year;
+        li.appendChild(a); li.appendChild(year); list.appendChild(li);
+      });
+      if (list.children.length) box.hidden = false;
+    }).catch(function () { /* offline or blocked: nothing to show */ });
+  });
 })();

@@ -1,0 +1,23 @@
+"""`/<lang>/on-this-day.json`: every listed post by month and day, for the home page's "on this day".
+
+The build cannot know the reader's date (and must not read the clock), so the theme's script looks
+up today in this index; without JavaScript nothing is shown.
+"""
+from __future__ import annotations
+
+import json
+
+from ..model import Site
+from . import Output
+
+
+def render_on_this_day(site: Site) -> Output:
+    urls, tz = site.urls, site.config.tz
+    out: Output = {}
+    for code in site.config.codes:
+        days = {key: [{"title": d.title, "url": urls.path(d.url), "year": d.date.astimezone(tz).year}
+                      for d in docs]
+                for key, docs in site.days(code).items()}
+        out[urls.on_this_day(code)] = json.dumps(days, ensure_ascii=False, sort_keys=True,
+                                                 separators=(",", ":")).encode()
+    return out
