@@ -71,3 +71,9 @@ def did_you_mean(word: str, choices) -> str:
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def not_utf8(exc: UnicodeDecodeError) -> tuple[int, str]:
+    """(line, message) for a file that is not UTF-8: the line of the bad byte, not its offset."""
+    line = exc.object[:exc.start].count(b"\n") + 1
+    return line, f"not UTF-8 text ({exc.reason}); save the file as UTF-8"

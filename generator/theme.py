@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from .constants import FINGERPRINT_LENGTH
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, not_utf8
 from .sources.discovery import list_files
 
 from .yamlfile import YamlError, load
@@ -105,7 +105,7 @@ def _read_strings(path: Path, diag: Diagnostics) -> dict[str, dict[str, str]]:
     try:
         located = load(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        diag.error(path, None, f"not UTF-8 text ({exc.reason}); save the file as UTF-8")
+        diag.error(path, *not_utf8(exc))
         return {}
     except YamlError as exc:
         diag.error(path, exc.line, exc.message)

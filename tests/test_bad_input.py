@@ -226,3 +226,40 @@ def test_a_character_reference_to_a_control_character_in_raw_html_reaches_the_fe
     assert errors(result) == []
     assert "bell &#7; here" in text_of(result, "en/feed.xml")
     assert "bell &amp;#7; here" in text_of(result, "en/atom.xml")
+
+
+def test_language_markers_inside_fenced_code_are_text(tmp_path):
+    body = ("<!-- lang: en -->\nMark a language like this:\n\n```markdown\n<!-- lang: en -->\nEnglish\n```\n\n"
+            "~~~~\n<!-- lang: zh -->\n~~~\n~~~~\n\n<!-- lang: zh -->\n中文正文\n\n```\n<!-- lang: en -->\n```\n")
+    write_site(tmp_path, {"content/posts/a.md": "---\ndate: 2025-01-01\nen: {title: A}\nzh: {title: 甲}\n---\n" + body,
+                          "content/posts/b.en.md": "---\ndate: 2025-01-01\ntitle: B\n---\n```\n<!-- lang: en -->\n```\n"})
+    result = build_fixture(tmp_path)
+    assert result.diagnostics == [], [str(d) for d in result.diagnostics]
+    en, zh = text_of(result, "en/posts/a/index.html"), text_of(result, "zh/posts/a/index.html")
+    assert "&lt;!-- lang: en --&gt;" in en and "English" in en and "中文正文" not in en
+    assert "中文正文" in zh and "&lt;!-- lang: en --&gt;" in zh
+
+
+def test_first_minutes_messages_say_what_is_wrong(tmp_path):
+    from conftest import MINIMAL_SITE_YAML
+
+    write_site(tmp_path, {
+        "content/posts/latin1.md": b"---\ndate: 2025-01-01\nen: {title: Caf\xe9}\n---\n<!-- lang: en -->\nx\n",
+        "content/posts/spaced.md": "--- \ndate: 2025-01-01\nen: {title: Spaced}\n---\n<!-- lang: en -->\nx\n",
+        "content/posts/late.md": b"\n\n---\ndate: 2025-01-01\nen: {title: Late}\n---\n<!-- lang: en -->\nx\n",
+        "content/posts/empty.md": "---\ndate: 2025-01-01\nen: {title: Empty}\nzh: {title: 空}\n---\n\n",
+        "content/pages/about.md": "---\nen: {title: About}\nzh: {title: 关于}\n---\n<!-- lang: en -->\nme\n"
+                                  "<!-- lang: zh -->\n我\n",
+    }, MINIMAL_SITE_YAML + "languages: [{code: en, prefix: x}, {code: zh, prefix: x}]\n")
+    result = build_fixture(tmp_path)
+    found = [str(d) for d in result.diagnostics]
+    assert found == [
+        "content/posts/empty.md:6: warning: the body is empty, so this is an empty post in en and zh; write each "
+        "language after '<!-- lang: xx -->'",
+        "content/posts/late.md:3: error: front-matter must start on the first line; delete what comes before '---'",
+        "content/posts/latin1.md:3: error: not UTF-8 text (invalid continuation byte); save the file as UTF-8",
+        "site.yaml:8: error: two languages share the URL prefix 'x'",
+    ], found
+    (tmp_path / "site.yaml").write_bytes(MINIMAL_SITE_YAML.encode() + b"copyright: \xa9 me\n")
+    found = [str(d) for d in build_fixture(tmp_path).diagnostics if d.path == "site.yaml"]
+    assert found == ["site.yaml:8: error: not UTF-8 text (invalid start byte); save the file as UTF-8"], found

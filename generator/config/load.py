@@ -5,7 +5,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..constants import SITE_FILE
-from ..diagnostics import Diagnostics, did_you_mean
+from ..diagnostics import Diagnostics, did_you_mean, not_utf8
 from ..yamlfile import Located, YamlError, load
 from . import sections
 from .podcast import podcast_channel
@@ -27,8 +27,11 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
     except FileNotFoundError:
         diag.error(path, None, "no site.yaml here; run 'riji init DIR' to start a site, or pass --site DIR")
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        diag.error(path, None, f"cannot read site.yaml: {exc}")
+    except UnicodeDecodeError as exc:
+        diag.error(path, *not_utf8(exc))
+        return None
+    except OSError as exc:
+        diag.error(path, None, f"cannot read site.yaml: {exc.strerror}")
         return None
     try:
         located = load(text)

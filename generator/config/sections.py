@@ -57,6 +57,8 @@ def languages(raw, diag, path, located) -> tuple[Language, ...]:
             prefix = re.sub(r"[^a-z0-9-]+", "-", code.lower()).strip("-") or "lang"
         if prefix in seen_prefix:
             diag.error(path, located.line("languages"), f"two languages share the URL prefix '{prefix}'")
+            while prefix in seen_prefix:  # reported once here, not again as every page's URL clash
+                prefix += "-" + re.sub(r"[^a-z0-9-]+", "-", code.lower()).strip("-")
         seen_prefix.add(prefix)
         out.append(Language(
             code=code,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..constants import CONTROL
-from ..diagnostics import Diagnostics, did_you_mean
+from ..diagnostics import Diagnostics, did_you_mean, not_utf8
 from ..yamlfile import Located, YamlError, load
 from .discovery import LANG_SUFFIX
 
@@ -34,16 +34,21 @@ class UnclosedFrontMatter(ValueError):
     pass
 
 
+OPENER = re.compile(r"---[ \t]*\n")  # trailing spaces allowed, as after the closing line
+
+
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """(yaml, body, body_line); yaml is None when the file has no front-matter."""
-    if not text.startswith("---\n"):
+    opener = OPENER.match(text)
+    if not opener:
         return None, text, 1
-    end = re.search(r"^(---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+    start = opener.end()
+    end = re.search(r"^(---|\.\.\.)[ \t]*$", text[start:], re.MULTILINE)
     if end is None:
         raise UnclosedFrontMatter("front-matter opened by '---' on line 1 is never closed: "
                                   "add a line '---' after the last key")
-    yaml_text = text[4:4 + end.start()]
-    rest = text[4 + end.end():]
+    yaml_text = text[start:start + end.start()]
+    rest = text[start + end.end():]
     if rest.startswith("\n"):
         rest = rest[1:]
     return yaml_text, rest, yaml_text.count("\n") + 3
@@ -54,7 +59,7 @@ def read_file(path: Path, codes: list[str], diag: Diagnostics) -> SourceFile | N
     try:
         text = read_text(path)
     except UnicodeDecodeError as exc:
-        diag.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8")
+        diag.error(path, *not_utf8(exc))
         return None
     except OSError as exc:
         if os.path.islink(path):
@@ -73,7 +78,12 @@ def read_file(path: Path, codes: list[str], diag: Diagnostics) -> SourceFile | N
         diag.error(path, 1, str(exc))
         return None
     if yaml_text is None:
-        diag.error(path, 1, "missing front-matter: start the file with '---', a YAML block and '---'")
+        first = text.lstrip().split("\n", 1)[0].strip()
+        if first == "---":
+            diag.error(path, 1 + text[:len(text) - len(text.lstrip())].count("\n"),
+                       "front-matter must start on the first line; delete what comes before '---'")
+        else:
+            diag.error(path, 1, "missing front-matter: start the file with '---', a YAML block and '---'")
         return None
     try:
         located = load(yaml_text, line_offset=1)

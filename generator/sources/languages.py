@@ -10,6 +10,25 @@ from .entries import LANG_KEYS, SHARED_KEYS, SourceDoc
 from .frontmatter import SourceFile
 
 MARKER = re.compile(r"^<!--\s*lang:\s*([A-Za-z][A-Za-z-]*)\s*-->[ \t]*$", re.MULTILINE)
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+
+
+def find_markers(body: str) -> list[re.Match]:
+    """The language markers outside fenced code: a post about riji may show one in a code block."""
+    fences, inside, pos = [], None, 0
+    for m in FENCE.finditer(body):
+        line_end = body.find("\n", m.end())
+        rest = body[m.end():line_end if line_end >= 0 else len(body)]
+        if inside is None:
+            if m.group(1)[0] == "`" and "`" in rest:  # not a fence: a code span such as ```x```
+                continue
+            inside = (m.group(1), m.start())
+        elif m.group(1)[0] == inside[0][0] and len(m.group(1)) >= len(inside[0]) and not rest.strip():
+            fences.append((inside[1], m.end()))
+            inside = None
+    if inside is not None:  # an unclosed fence runs to the end
+        fences.append((inside[1], len(body)))
+    return [m for m in MARKER.finditer(body) if not any(a <= m.start() < b for a, b in fences)]
 
 
 def lang_meta(data: dict, located: Located, diag, path, prefix=()) -> tuple[dict, dict]:
@@ -23,7 +42,7 @@ def lang_meta(data: dict, located: Located, diag, path, prefix=()) -> tuple[dict
 
 def split_sections(f: SourceFile, codes: list[str], diag) -> dict[str, tuple[str, int]] | None:
     """Split a one-file bilingual body at its `<!-- lang: xx -->` markers."""
-    markers = list(MARKER.finditer(f.body))
+    markers = find_markers(f.body)
     if not markers:
         return {}
     out: dict[str, tuple[str, int]] = {}
@@ -76,7 +95,7 @@ def docs_from_file(f: SourceFile, codes: list[str], diag) -> dict[str, SourceDoc
             blocks[code][1]["_block"] = f.located.line(code)
     docs: dict[str, SourceDoc] = {}
     if f.lang is not None:
-        if MARKER.search(f.body):
+        if find_markers(f.body):
             diag.error(f.path, None, f"language markers in a .{f.lang}.md file; it holds {f.lang} only")
         meta, lines = dict(top_meta), dict(top_lines)
         if f.lang in blocks:
@@ -91,6 +110,11 @@ def docs_from_file(f: SourceFile, codes: list[str], diag) -> dict[str, SourceDoc
         if len(blocks) == 1:
             (only,) = blocks
             sections = {only: (f.body, f.body_line)}
+        elif blocks and not f.body.strip():  # a skeleton: titles first, text later
+            diag.warning(f.path, f.body_line, f"the body is empty, so this is an empty post in "
+                                              f"{' and '.join(blocks)}; write each language after "
+                                              f"'<!-- lang: xx -->'")
+            sections = {code: ("", f.body_line) for code in blocks}
         else:
             diag.error(f.path, f.body_line,
                        "cannot tell the language: mark each section with '<!-- lang: en -->' / "
