@@ -64,7 +64,13 @@ def say(text: str) -> None:
 def guarded(command: Callable[[object], int], args) -> int:
     """Run one command: Ctrl-C and a bug in riji end in one line, not a traceback."""
     try:
-        return command(args)
+        code = command(args)
+        sys.stdout.flush()  # here, where a closed pipe can still be caught
+        return code
+    except BrokenPipeError:  # `riji new ... | head -1`: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit flush does not fail again
+        return 141  # as if killed by SIGPIPE, like other commands in a pipe
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

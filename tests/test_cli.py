@@ -76,3 +76,50 @@ def test_second_build_reuses_the_memo_and_still_reports_errors(tmp_path):
     (tmp_path / "content/posts/b.en.md").unlink()
     build_fixture(tmp_path, cache=True)
     assert len(load_memo(tmp_path / ".riji-cache/memo.pickle").entries) == 1
+
+
+def test_new_checks_the_slug_and_never_writes_outside_content(tmp_path):
+    riji("init", "s", cwd=tmp_path)
+    site = tmp_path / "s"
+    before = sorted(p for p in tmp_path.rglob("*"))
+    for slug in ("../../../x", "../x", "Bad Slug", "a\nslug: injected", "x/y", "-x", ""):
+        made = riji("new", "Title", f"--slug={slug}", cwd=site)
+        assert made.returncode == 1 and "Traceback" not in made.stderr, (slug, made.stderr)
+        assert "--slug" in made.stderr, slug
+    assert sorted(p for p in tmp_path.rglob("*")) == before
+    outside = riji("new", "Title", cwd=tmp_path)  # no site.yaml here or above
+    assert outside.returncode == 1 and "no site.yaml" in outside.stderr
+    assert not (tmp_path / "content").exists()
+    (site / "content/posts/deep").mkdir()
+    below = riji("new", "From Below", cwd=site / "content/posts/deep")  # inside a site: its content/
+    assert below.returncode == 0 and (site / "content/posts/from-below.md").is_file()
+    assert riji("build", "--drafts", cwd=site).returncode == 0
+
+
+def test_new_with_a_chinese_title_or_only_zh_makes_a_chinese_post(tmp_path):
+    riji("init", "s", cwd=tmp_path)
+    site = tmp_path / "s"
+    han = riji("new", "重庆的银行行长", cwd=site)
+    assert han.returncode == 0, han.stderr
+    text = (site / "content/posts/chong-qing-de-yin-hang-hang-zhang.md").read_text("utf-8")
+    assert 'zh: {title: "重庆的银行行长"}' in text and "en:" not in text and "<!-- lang: en -->" not in text
+    only = riji("new", "--zh", "标题", "--split", cwd=site)
+    assert only.returncode == 0, only.stderr
+    assert (site / "content/posts/biao-ti.zh.md").is_file() and not (site / "content/posts/biao-ti.en.md").exists()
+    none = riji("new", cwd=site)
+    assert none.returncode == 1 and "give a title" in none.stderr
+    built = riji("build", "--drafts", cwd=site)
+    assert built.returncode == 0, built.stderr
+    assert (site / "output/zh/posts/chong-qing-de-yin-hang-hang-zhang/index.html").is_file()
+    assert not (site / "output/en/posts/chong-qing-de-yin-hang-hang-zhang").exists()
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    riji("init", "s", cwd=tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "new", "Piped", "--split"], cwd=tmp_path / "s",
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    proc.stdout.close()  # like `| head -1` once it has its line
+    err = proc.stderr.read().decode()
+    proc.wait()
+    assert err == "" and proc.returncode == 141
+    assert (tmp_path / "s/content/posts/piped.en.md").is_file() and (tmp_path / "s/content/posts/piped.zh.md").is_file()
