@@ -10,7 +10,7 @@ from pathlib import Path
 import feedparser
 import pytest
 import rnc2rng
-from conftest import MINIMAL_SITE_YAML, build_fixture, errors, write_site
+from conftest import MINIMAL_SITE_YAML, build_fixture, errors, text_of, write_site
 from lxml import etree
 
 from generator.config import load_config
@@ -367,3 +367,18 @@ def test_example_site_feeds(example_output, code):
     assert not rss.bozo and rss.entries
     assert rss.feed.language == {"en": "en", "zh": "zh-cn"}[code]
     assert all("草稿" not in e.title and "Unfinished" not in e.title for e in rss.entries)
+
+
+def test_dates_before_1901_are_written_with_whole_minute_offsets(tmp_path):
+    """Shanghai kept local mean time (+08:05:43) until 1901: RSS got +080543 and Atom +08:05:43."""
+    root = site(tmp_path, **{"content/posts/old.md": "---\ndate: 1890-05-01\nupdated: 1899-01-01 10:00\n"
+                                                     "en: {title: Old}\n---\n<!-- lang: en -->\nx\n"})
+    result = build_fixture(root)
+    assert result.ok, result.diagnostics
+    rss, atom = text_of(result, "en/feed.xml"), text_of(result, "en/atom.xml")
+    assert "Thu, 01 May 1890 00:00:00 +0805" in rss and not re.search(r"[+-]\d{6}\b", rss)
+    assert "1890-05-01T00:00:00+08:05" in atom and not re.search(r"[+-]\d\d:\d\d:\d\d", atom)
+    assert ",1890-05-01:" in atom  # the entry id keeps its day
+    assert_valid_atom(atom.encode())
+    page = text_of(result, "en/posts/old/index.html")
+    assert 'datetime="1890-05-01T00:00:00+08:05"' in page

@@ -427,3 +427,88 @@ def test_podcast_urls_should_be_https(tmp_path):
     result = build_fixture(podcast_site(tmp_path, PODCAST_YAML.replace("https://diary.test/", "http://diary.test/")))
     assert errors(result) == []
     assert any("podcast apps expect https" in d.message and d.line == 1 for d in result.diagnostics)
+
+
+# -- the feeds as real clients read them (feedparser, and gPodder's podcastparser) -------------------
+
+
+def _client_views(result, path: str):
+    import podcastparser
+
+    data = result.files[path] if isinstance(result.files[path], bytes) else None
+    if data is None:
+        from conftest import text_of
+        data = text_of(result, path).encode()
+    return feedparser.parse(data), podcastparser.parse("https://diary.test/" + path, io.BytesIO(data))
+
+
+def test_each_atom_entry_sends_readers_to_its_own_language(tmp_path):
+    result = built(tmp_path)
+    for code in ("en", "zh"):
+        fp, pp = _client_views(result, f"{code}/atom.xml")
+        assert fp.entries and pp["episodes"]
+        for entry in fp.entries:
+            assert f"/{code}/" in entry.link, (code, entry.link)
+        related = [link for entry in fp.entries for link in entry.links if link.get("rel") == "related"]
+        assert related and all(f"/{code}/" not in link.href for link in related)  # the translations
+        for episode in pp["episodes"]:
+            assert f"/{code}/" in episode["link"], (code, episode["link"])
+
+
+def test_text_feeds_give_the_duration_of_their_enclosures(tmp_path):
+    result = built(tmp_path)
+    for path in ("en/feed.xml", "en/tags/culture/feed.xml", "zh/feed.xml"):
+        _, pp = _client_views(result, path)
+        narrated = [e for e in pp["episodes"] if e["enclosures"]]
+        assert narrated, path
+        assert all(e["total_time"] > 0 for e in narrated), (path, [e["total_time"] for e in narrated])
+
+
+def test_psc_chapters_are_inline_in_the_podcast_feed(tmp_path):
+    result = built(tmp_path)
+    _, pp = _client_views(result, "en/podcast.xml")
+    walk = next(e for e in pp["episodes"] if "walk" in e["link"])
+    assert walk["chapters"] == [{"start": 0, "title": "Setting out"}, {"start": 1, "title": "The heron"}]
+    from generator.render.podcast import npt
+    assert (npt(0), npt(61.5), npt(3725)) == ("00:00:00", "00:01:01.500", "01:02:05")
+
+
+def test_tag_feeds_follow_the_tag_pages_rule(tmp_path):
+    """A tag whose only post is in the other language has a page that lists it (marked), but an
+    empty feed would say nothing: there is none, and the page links none."""
+    root = podcast_site(tmp_path, **{"content/posts/solo.zh.md": "---\ndate: 2025-06-01\ntitle: 独\ntags: [solo]\n"
+                                                                  "---\n只有中文。\n"})
+    (root / "site.yaml").write_text(PODCAST_YAML.replace("  culture: {en: Culture, zh: 文化}\n",
+                                                         "  culture: {en: Culture, zh: 文化}\n  solo: {en: Solo, zh: 独}\n"),
+                                    "utf-8")
+    result = build_fixture(root)
+    assert errors(result) == []
+    assert "en/tags/solo/index.html" in result.files and "zh/tags/solo/feed.xml" in result.files
+    assert "en/tags/solo/feed.xml" not in result.files and "en/tags/solo/atom.xml" not in result.files
+    from conftest import text_of
+    page = text_of(result, "en/tags/solo/index.html")
+    assert "tags/solo/feed.xml" not in page and "tags/solo/atom.xml" not in page
+    zh_atom = text_of(result, "zh/tags/solo/atom.xml")
+    assert "/en/tags/solo/atom.xml" not in zh_atom  # no alternate link to a feed that is not there
+    for path, value in result.files.items():
+        if path.endswith(("feed.xml", "atom.xml")):
+            fp, _ = _client_views(result, path)
+            assert fp.entries, f"{path} is empty"
+
+
+def test_drafts_are_not_in_the_sitemap_even_in_a_drafts_build(tmp_path):
+    result = built(tmp_path, drafts=True)
+    from conftest import text_of
+    assert "en/posts/hidden/index.html" in result.files
+    assert "/posts/hidden/" not in text_of(result, "sitemap.xml")
+
+
+def test_a_site_under_a_sub_path_writes_no_robots_txt_and_says_so(tmp_path):
+    root = podcast_site(tmp_path, PODCAST_YAML.replace("https://diary.test/", "https://me.github.io/diary/"))
+    result = build_fixture(root)
+    assert errors(result) == [] and "robots.txt" not in result.files
+    warnings = [str(d) for d in result.diagnostics if "robots.txt" in d.message]
+    assert warnings == ["site.yaml:1: warning: the site lives under /diary/, so riji writes no robots.txt: crawlers "
+                        "read it only at https://me.github.io/robots.txt; to list the sitemap there, add 'Sitemap: "
+                        "https://me.github.io/diary/sitemap.xml' to that file"]
+    assert "robots.txt" in built(tmp_path / "root").files

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..constants import SITE_FILE
+from ..constants import SITE_FILE, base_path
 from ..diagnostics import Diagnostics, did_you_mean, not_utf8
 from ..yamlfile import Located, YamlError, load
 from . import sections
@@ -60,6 +60,13 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
         base_url = "http://localhost/"
     if not base_url.endswith("/"):
         base_url += "/"
+    sub_path = base_path(base_url)
+    if sub_path != "/":
+        root_url = base_url[:len(base_url) - len(sub_path)] + "/"
+        diag.warning(path, located.line("base_url"),
+                     f"the site lives under {sub_path}, so riji writes no robots.txt: crawlers read it only "
+                     f"at {root_url}robots.txt; to list the sitemap there, add 'Sitemap: "
+                     f"{base_url}sitemap.xml' to that file")
 
     author = raw.get("author") or {}
     if isinstance(author, str):

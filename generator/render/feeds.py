@@ -31,6 +31,8 @@ MIME = {"rss": "application/rss+xml", "atom": "application/atom+xml", "podcast":
 def feed_links(site: Site, strings: dict, code: str, tag: Tag | None = None) -> list[FeedLink]:
     """The feeds a page in `code` advertises for autodiscovery and in its subscribe links."""
     urls, slug = site.urls, tag.slug if tag else None
+    if tag is not None and not has_tag_feed(site, code, tag):
+        return []
     t = strings.get(code, {})
     title = site.config.title[code] + (f" · {tag.name(code)}" if tag else "")
 
@@ -55,6 +57,13 @@ def root_feed_links(site: Site) -> list[FeedLink]:
     return [FeedLink(MIME[kind], urls.root_feed(kind), urls.path(urls.root_feed(kind)),
                      urls.absolute(urls.root_feed(kind)), f"{title} ({label})", label)
             for kind, label in (("rss", "RSS"), ("atom", "Atom"))]
+
+
+def has_tag_feed(site: Site, code: str, tag: Tag) -> bool:
+    """A tag has a feed in a language when a post of that language carries it. Its page may list
+    only the other language's posts (missing_translation: mark); a feed holds one language, and
+    would be empty: neither is made nor linked then."""
+    return any(code in e.docs and tag.key in e.tags for e in site.feed_posts())
 
 
 def entry_guid(doc: Doc, config: Config) -> str:
@@ -135,13 +144,14 @@ def render_feeds(site: Site) -> Output:
     config, urls = site.config, site.urls
     limit = config.feeds["items"]
     posts = site.feed_posts()
-    tag_langs = {(code, tag.key) for code in config.codes for tag, _n in site.tags_in(code)}
+    tag_langs = {(code, tag.key) for code in config.codes for tag, _n in site.tags_in(code)
+                 if has_tag_feed(site, code, tag)}
     out: Output = {}
     for lang in config.languages:
         docs = [e.docs[lang.code] for e in posts if lang.code in e.docs]
         tags: list[Tag | None] = [None]
         if config.feeds["tag_feeds"]:
-            tags += [tag for tag, _n in site.tags_in(lang.code)]
+            tags += [tag for tag, _n in site.tags_in(lang.code) if has_tag_feed(site, lang.code, tag)]
         for tag in tags:
             chosen = [d for d in docs if tag is None or tag.key in d.entry.tags][:limit]
             others = [other for other in config.languages if other.code != lang.code and
@@ -164,6 +174,8 @@ def _generator(site: Site, lang: Language, tag: Tag | None, docs: list[Doc], oth
     slug = tag.slug if tag else None
     fg = FeedGenerator()
     fg.register_extension("riji", BaseExtension, AtomLinks, atom=True, rss=False)
+    if fmt == "rss" and any(d.audio for d in docs):  # for itunes:duration
+        fg.load_extension("podcast", atom=False, rss=True)
     title = config.title[code] + (f" · {tag.name(code)}" if tag else "")
     page = urls.absolute(urls.tag(code, slug) if tag else urls.home(code))
     self_url = urls.absolute(urls.feed(code, fmt, slug))
@@ -197,15 +209,19 @@ def _text_entry(fg: FeedGenerator, doc: Doc, site: Site, fmt: str):
     for key in doc.entry.tags:
         if key in site.tags:
             fe.category(term=site.tags[key].slug, label=site.tags[key].name(lang.code))
+    # the entry's one alternate page is its own: feedparser takes the last alternate link and
+    # podcastparser the first, so a translation as a second alternate sent readers to it
     links = [dict(href=page_url, rel="alternate", type="text/html", hreflang=lang.hreflang)]
     for other in config.languages:
         translation = doc.entry.docs.get(other.code)
         if other.code != lang.code and translation is not None:
-            links.append(dict(href=urls.absolute(translation.url), rel="alternate", type="text/html",
-                              hreflang=other.hreflang))
+            links.append(dict(href=urls.absolute(translation.url), rel="related", type="text/html",
+                              hreflang=other.hreflang, title=translation.title))
     if doc.audio:
         audio_url = urls.absolute(doc.audio.url)
         fe.enclosure(audio_url, str(doc.audio.length), doc.audio.mime)
+        if fmt == "rss":  # podcast clients read an enclosure's length in time from itunes:duration only
+            fe.podcast.itunes_duration(doc.audio.seconds)
         links.append(dict(href=audio_url, rel="enclosure", type=doc.audio.mime, length=str(doc.audio.length)))
     fe.riji.links = links
     return fe
@@ -227,6 +243,8 @@ def _root_feed(site: Site, docs: list[Doc], fmt: str) -> tuple[bytes, tuple]:
     fg.register_extension("riji", BaseExtension, AtomLinks, atom=True, rss=False)
     if fmt == "rss":
         fg.load_extension("dc", atom=False, rss=True)
+        if any(d.audio for d in docs):  # for itunes:duration
+            fg.load_extension("podcast", atom=False, rss=True)
         # RSS has one channel language: the default one; each item says its own in dc:language
         fg.language(config.language(config.default_language).feed_language)
     title = " · ".join(dict.fromkeys(config.title[c] for c in config.codes))

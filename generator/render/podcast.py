@@ -28,6 +28,7 @@ from .feeds import EPOCH, add_post
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+PSC_NS = "http://podlove.org/simple-chapters"  # Podlove Simple Chapters: read by gPodder and others
 GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # Podcasting 2.0's, for podcast:guid
 CHAPTERS_VERSION = "1.2.0"
 
@@ -54,7 +55,7 @@ class PodcastChannel(BaseExtension):
         self.explicit = self.locked = False
 
     def extend_ns(self):
-        return {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
+        return {"itunes": ITUNES_NS, "podcast": PODCAST_NS, "psc": PSC_NS}
 
     def extend_rss(self, feed):
         channel = feed[0]
@@ -66,13 +67,15 @@ class PodcastChannel(BaseExtension):
 
 
 class PodcastItem(BaseEntryExtension):
-    """Item tags feedgen cannot write: itunes:image, itunes:explicit, podcast:transcript, podcast:chapters."""
+    """Item tags feedgen cannot write: itunes:image, itunes:explicit, podcast:transcript,
+    podcast:chapters (a link to the JSON file) and the same chapters inline as psc:chapters."""
 
     def __init__(self):
         self.image: str | None = None
         self.explicit: bool | None = None
         self.transcript: dict[str, str] | None = None
         self.chapters: str | None = None
+        self.inline: tuple[Chapter, ...] = ()
 
     def extend_rss(self, item):
         if self.image:
@@ -83,7 +86,18 @@ class PodcastItem(BaseEntryExtension):
             _sub(item, PODCAST_NS, "transcript", **self.transcript)
         if self.chapters:
             _sub(item, PODCAST_NS, "chapters", url=self.chapters, type="application/json+chapters")
+        if self.inline:
+            chapters = _sub(item, PSC_NS, "chapters", version="1.2")
+            for chapter in self.inline:
+                _sub(chapters, PSC_NS, "chapter", start=npt(chapter.start), title=chapter.title)
         return item
+
+
+def npt(seconds: float) -> str:
+    """A Podlove start time (normal play time): HH:MM:SS, with milliseconds when there are any."""
+    whole, ms = divmod(round(seconds * 1000), 1000)
+    text = f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+    return text + (f".{ms:03d}" if ms else "")
 
 
 def render_podcast(site: Site) -> Output:
@@ -154,4 +168,5 @@ def _generator(site: Site, lang: Language, docs: list[Doc]) -> FeedGenerator:
         # the diary text is the transcript: the post's own page
         item.transcript = dict(url=page_url, type="text/html", language=lang.feed_language)
         item.chapters = urls.absolute(doc.url + CHAPTERS_FILE) if doc.chapters else None
+        item.inline = doc.chapters or ()
     return fg

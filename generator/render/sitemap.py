@@ -1,4 +1,7 @@
-"""sitemap.xml with xhtml:link alternates for every translation, and robots.txt pointing at it."""
+"""sitemap.xml with xhtml:link alternates for every translation, and robots.txt pointing at it.
+
+A site under a sub-path gets no robots.txt: crawlers look for it only at the host's root (the
+config says so in a warning). Drafts are never listed, not even in a --drafts build."""
 from __future__ import annotations
 
 from functools import partial
@@ -10,23 +13,26 @@ from . import Lazy, Output
 
 def render_sitemap(site: Site) -> Output:
     urls = site.urls
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n"
-    # made when asked for, so the preview does not redo it on every save
-    return {"sitemap.xml": Lazy(partial(_sitemap, site)), "robots.txt": robots.encode()}
+    out: Output = {"sitemap.xml": Lazy(partial(_sitemap, site))}  # made when asked for, not on every save
+    if site.config.base_path == "/":
+        out["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n".encode()
+    return out
 
 
 def _sitemap(site: Site) -> tuple[bytes, tuple]:
     config, urls = site.config, site.urls
     groups: list[tuple[dict[str, str], str | None]] = []  # ({lang: url}, lastmod)
-    groups.append(({c: urls.home(c) for c in config.codes}, _lastmod(site.posts)))
-    for entry in site.posts + site.pages:
+    posts = [e for e in site.posts if not e.draft]
+    groups.append(({c: urls.home(c) for c in config.codes}, _lastmod(posts)))
+    for entry in posts + [e for e in site.pages if not e.draft]:
         stamp = entry.updated or entry.date
         groups.append(({c: d.url for c, d in entry.docs.items()}, stamp.date().isoformat() if stamp else None))
-    groups.append(({c: urls.archive(c) for c in config.codes}, _lastmod(site.posts)))
+    groups.append(({c: urls.archive(c) for c in config.codes}, _lastmod(posts)))
     groups.append(({c: urls.tags(c) for c in config.codes}, None))
     for tag in site.tags.values():
-        present = {c: urls.tag(c, tag.slug) for c in config.codes if site.listing(c, site.posts_tagged(tag.key))}
-        groups.append((present, _lastmod(site.posts_tagged(tag.key))))
+        tagged = [e for e in site.posts_tagged(tag.key) if not e.draft]
+        present = {c: urls.tag(c, tag.slug) for c in config.codes if site.listing(c, tagged)}
+        groups.append((present, _lastmod(tagged)))
 
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '

@@ -1,8 +1,9 @@
 """One document from its files: shared keys must agree across them, and each is checked once."""
 from __future__ import annotations
 
+import math
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from .. import slugs
@@ -18,18 +19,27 @@ def parse_date(value, tz: ZoneInfo, diag, path, line, key) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
+        return whole_minutes(value if value.tzinfo else value.replace(tzinfo=tz))
     if isinstance(value, date):
-        return datetime.combine(value, time(), tz)
+        return whole_minutes(datetime.combine(value, time(), tz))
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.strip())
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+            return whole_minutes(parsed if parsed.tzinfo else parsed.replace(tzinfo=tz))
         except ValueError:
             pass
     diag.error(path, line, f"invalid {key} '{value}': write YYYY-MM-DD or YYYY-MM-DD HH:MM")
     return None
 
+
+def whole_minutes(moment: datetime) -> datetime:
+    """The same wall-clock time with its zone offset rounded to whole minutes. Before about 1900 a
+    zone keeps local mean time (Shanghai: +08:05:43), which RSS, Atom and HTML cannot write."""
+    offset = moment.utcoffset()
+    if offset is None or not offset.seconds % 60 and not offset.microseconds:
+        return moment
+    # down to the minute: the moment moves seconds later, so it stays on its day in the site's zone
+    return moment.replace(tzinfo=timezone(timedelta(minutes=math.floor(offset.total_seconds() / 60))))
 
 
 def check_keys(data: dict, located: Located, codes, diag, path) -> None:
