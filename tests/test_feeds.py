@@ -253,7 +253,7 @@ def test_atom_links_keep_their_attributes(tmp_path):
     links = {(link.get("rel"), link.get("type"), link.get("hreflang"), link.get("href"))
              for link in first.findall(f"{{{ATOM}}}link")}
     assert links == {("alternate", "text/html", "en", "https://diary.test/en/posts/first/"),
-                     ("alternate", "text/html", "zh-Hans", "https://diary.test/zh/posts/first/")}
+                     ("related", "text/html", "zh-Hans", "https://diary.test/zh/posts/first/")}
     feed_links = {(link.get("rel"), link.get("type"), link.get("hreflang"))
                   for link in atom.findall(f"{{{ATOM}}}link")}
     assert feed_links == {("self", "application/atom+xml", None), ("alternate", "text/html", "en"),
