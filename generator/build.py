@@ -17,7 +17,7 @@ from .memo import BuildMemo, load_memo, save_memo
 from .parallel import fork_map
 from .model import Site, build_site, markdown_jobs
 from .render import Output, materialize
-from .render.assets import theme_assets
+from .render.assets import code_classes, theme_assets
 from .render.diary import render_on_this_day
 from .render.feeds import feed_links, render_feeds, render_root_feeds
 from .render.files import bundle_files
@@ -184,7 +184,7 @@ def build(root: Path, options: BuildOptions | None = None,
         return finish()
 
     say("rendering pages")
-    asset_urls, files = theme_assets(theme)
+    asset_urls, files = theme_assets(theme, code_classes(site))
     statics = stage(lambda d: static_files(root, d))
 
     def add(part: Output) -> None:

@@ -112,6 +112,8 @@ def probe_media(config: Config, urls: Urls, root: Path, sources: list[SourceEntr
                 _locate(image, "image", src, sdoc, code, root, urls, diag)
     if config.podcast is not None and config.podcast.image:
         media.cover = _cover(config, root, diag)
+    if config.author.get("avatar"):  # the home page shows it
+        _static_file("author.avatar", config.author["avatar"], config.line("author", "avatar"), root, diag)
     media.images = _image_sizes(sources)
     return media, diag.items
 
@@ -222,19 +224,27 @@ def check_artwork(path: Path) -> tuple[Artwork | None, list[str]]:
     return (None if problems else Artwork(path, fmt, width, height)), problems
 
 
-def _cover(config: Config, root: Path, diag: Diagnostics) -> Artwork | None:
-    yaml_path, line = root / "site.yaml", config.line("podcast", "image")
+def _static_file(what: str, name: str, line: int | None, root: Path, diag: Diagnostics) -> Path | None:
+    """A file site.yaml names in static/ (the podcast cover, the author's picture), or an error at its line."""
     static = root / "static"
-    path = static / config.podcast.image
+    path = static / name
     if Path(os.path.realpath(static)) not in Path(os.path.realpath(path)).parents:
-        diag.error(yaml_path, line, f"podcast cover '{config.podcast.image}' points outside static/")
+        diag.error(root / "site.yaml", line, f"{what} '{name}' points outside static/")
         return None
     if not path.is_file():
-        diag.error(yaml_path, line, f"podcast cover '{config.podcast.image}' not found in static/")
+        diag.error(root / "site.yaml", line, f"{what} '{name}' not found in static/")
+        return None
+    return path
+
+
+def _cover(config: Config, root: Path, diag: Diagnostics) -> Artwork | None:
+    line = config.line("podcast", "image")
+    path = _static_file("podcast cover", config.podcast.image, line, root, diag)
+    if path is None:
         return None
     artwork, problems = check_artwork(path)
     for problem in problems:
-        diag.error(yaml_path, line, f"podcast cover static/{config.podcast.image} {problem}")
+        diag.error(root / "site.yaml", line, f"podcast cover static/{config.podcast.image} {problem}")
     return artwork
 
 

@@ -91,7 +91,7 @@ def test_one_language_post_marked_or_hidden(tmp_path):
     write_site(tmp_path / "mark", files)
     marked = build_fixture(tmp_path / "mark")
     zh_home = text_of(marked, "zh/index.html")
-    assert "Solitude" in zh_home and "English only" in zh_home and "/en/posts/solo/" in zh_home
+    assert "Solitude" in zh_home and "仅英语" in zh_home and "/en/posts/solo/" in zh_home  # badge in the list's language
     assert "zh/posts/solo/index.html" not in marked.files
     switcher = text_of(marked, "en/posts/solo/index.html")
     assert "No Chinese version" in switcher

@@ -31,7 +31,7 @@ def test_assets_are_fingerprinted_and_referenced(tmp_path):
     css = [p for p in result.files if p.startswith("assets/style.") and p.endswith(".css")]
     assert len(css) == 1 and len(css[0].split(".")) == 3
     assert f'href="/{css[0]}"' in text_of(result, "en/index.html")
-    assert b"@media (prefers-color-scheme: dark)" in result.files[css[0]]
+    assert b"@media (prefers-color-scheme:dark)" in result.files[css[0]]  # minified
 
 
 def test_page_metadata_for_translations(tmp_path):
@@ -75,3 +75,28 @@ def test_tag_counts_are_singular_or_plural(tmp_path):
     en = text_of(result, "en/tags/index.html")
     assert '<span class="count">2 posts</span>' in en and '<span class="count">1 post</span>' in en
     assert '<span class="count">2 篇</span>' in text_of(result, "zh/tags/index.html")
+
+
+def test_author_avatar_must_be_a_file_in_static(tmp_path):
+    yaml_text = MINIMAL_SITE_YAML.replace('author: {name: "Tester", email: "t@diary.test"}',
+                                          'author: {name: "Tester", email: "t@diary.test", avatar: me.png}')
+    write_site(tmp_path, {"content/posts/hello.md": POST}, yaml_text)
+    errs = errors(build_fixture(tmp_path))
+    assert len(errs) == 1 and "site.yaml:4:" in errs[0] and "author.avatar 'me.png' not found in static/" in errs[0]
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "me.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = build_fixture(tmp_path)
+    assert errors(result) == []
+    assert '<img class="avatar" src="/me.png"' in text_of(result, "en/index.html")
+
+
+def test_the_newest_post_leads_with_its_opening(tmp_path):
+    body = ("---\ndate: 2025-02-01\nen: {title: Long}\n---\n<!-- lang: en -->\nShort first.[^1]\n\n"
+            "The second paragraph is long enough to make the opening worth reading on the home page.\n\n"
+            "A third one that stays on the post's own page.\n\n[^1]: A note.\n")
+    write_site(tmp_path, {"content/posts/hello.md": POST, "content/posts/long.md": body})
+    result = build_fixture(tmp_path)
+    home = text_of(result, "en/index.html")
+    lead = home.split('<div class="lead">', 1)[1].split("</div>", 1)[0]
+    assert "<p>Short first.</p>" in lead and "The second paragraph" in lead and "third" not in lead
+    assert home.count('class="lead"') == 1  # only the newest post

@@ -10,7 +10,7 @@ from babel import Locale
 
 from conftest import NOW
 from generator.serve.app import Session
-from test_browser import PHONE, STRINGS, _luminance, base, page  # noqa: F401  (base, page: fixtures)
+from test_browser import PHONE, STRINGS, _html_paths, _luminance, base, page  # noqa: F401  (base, page: fixtures)
 
 EN_ONLY = "en/posts/notes-on-solitude/"
 NARRATED = "en/posts/evening-walk-narrated/"
@@ -250,3 +250,87 @@ def test_latin_text_and_footnote_arrows_are_in_the_shipped_face(page, base):
     requested = page.evaluate("performance.getEntriesByType('resource').map(r => r.name)")
     assert any(u.endswith("riji-text-regular.woff2") for u in requested)
 
+
+
+# -- lists, the home page and the 404 ---------------------------------------------------------
+
+LANG_OF = "el => el.closest('[lang]').getAttribute('lang')"
+
+
+@pytest.mark.parametrize("home, title, other, badge_language", [
+    ("en/", "写作的理由", "zh-Hans", "Chinese"), ("zh/", "Notes on Solitude", "en", "英语")])
+def test_list_labels_are_in_the_lists_language(page, base, home, title, other, badge_language):
+    code = home[:2]
+    page.goto(base + home)
+    card = page.locator(".card", has=page.get_by_role("link", name=title, exact=True))
+    assert card.count() == 1, f"{home} does not list {title}"
+    assert card.get_by_role("link", name=title, exact=True).evaluate(LANG_OF) == other  # the title keeps its own
+    badge, meta = card.locator(".badge"), card.locator(".meta")
+    assert badge.inner_text() == STRINGS[code]["only_in"].format(language=badge_language)
+    assert STRINGS[code]["minutes_read"].split("{n}")[-1].strip() in meta.inner_text()
+    assert badge.evaluate(LANG_OF) == meta.evaluate(LANG_OF) == ("en" if code == "en" else "zh-Hans")
+
+
+def test_home_introduces_the_diary(page, base):
+    page.goto(base + "en/")
+    title = page.locator("h1")
+    assert title.is_visible() and title.inner_text() == "Two Notebooks"
+    intro = page.locator(".intro")
+    assert "reflective diary" in intro.locator(".lede").inner_text()
+    assert "Lin Qiao" in intro.inner_text()
+    assert intro.locator("img.avatar").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert {intro.locator(f"a[hreflang='{h}']").get_attribute("href") for h in ("en", "zh-Hans")} == {"/en/", "/zh/"}
+    featured = page.locator(".card").first
+    assert "card-featured" in featured.get_attribute("class")
+    assert featured.locator(".lead p").first.inner_text() == "This is a short one, written to be read aloud."
+    listen = featured.locator("a.listen")
+    assert listen.get_attribute("href") == "/en/posts/evening-walk-narrated/#listen"
+    assert listen.locator("svg").count() == 1 and listen.locator("time").inner_text() == "1:12"
+    listen.click()
+    page.wait_for_url("**/evening-walk-narrated/#listen")
+    assert page.locator("#listen audio").count() == 1
+
+
+def test_not_found_page_offers_the_newest_posts_in_each_language(page, base):
+    page.goto(base + "404.html")
+    for lang, newest in (("en", "An Evening Walk, Read Aloud"), ("zh-Hans", "晚饭后散步（朗读版）")):
+        section = page.locator(f".not-found[lang='{lang}']")
+        links = section.locator(".recent a")
+        assert links.count() == 3
+        assert links.first.inner_text() == newest
+    page.locator(".not-found[lang='zh-Hans'] .recent a").first.click()
+    page.wait_for_url("**/zh/posts/evening-walk-narrated/")
+
+
+# -- only the CSS a page needs --------------------------------------------------------------------
+
+def _sheets(page) -> set[str]:
+    return {re.sub(r"\.[0-9a-f]{10}\.css$", ".css", h.rsplit("/", 1)[-1])
+            for h in page.eval_on_selector_all("link[rel=stylesheet]", "ls => ls.map(l => l.href)")}
+
+
+def test_each_page_loads_only_the_stylesheets_it_needs(page, base, example_output):
+    for path in _html_paths(example_output):
+        page.goto(base + path)
+        has = page.evaluate("""() => ({doc: !!document.querySelector('.prose'), code: !!document.querySelector('.prose pre'),
+                                        audio: !!document.querySelector('figure.audio')})""")
+        want = {"style.css"} | ({"reading.css"} if has["doc"] else set()) | ({"code.css"} if has["code"] else set()) \
+            | ({"player.css"} if has["audio"] else set())
+        assert _sheets(page) == want, path
+    for css in example_output.glob("assets/*.css"):
+        text = css.read_text("utf-8")
+        assert "/*" not in text and text.count("\n") <= 1, f"{css.name} is not minified"
+
+
+@pytest.mark.parametrize("system, chosen", [("light", "dark"), ("dark", "light")])
+def test_code_colours_follow_the_chosen_scheme(browser, base, system, chosen):
+    context = browser.new_context(color_scheme=system)
+    page = context.new_page()
+    page.goto(base + "en/posts/learning-a-language-alone/")
+    page.evaluate(f"localStorage.setItem('riji-theme', '{chosen}')")
+    page.reload()
+    keyword, block = page.evaluate("""() => [getComputedStyle(document.querySelector('.prose pre .kn, .prose pre .k')).color,
+                                             getComputedStyle(document.querySelector('.prose pre')).backgroundColor]""")
+    assert _contrast(keyword, block) >= 4.5, (keyword, block)
+    assert (_luminance(block) < 0.05) == (chosen == "dark")
+    context.close()

@@ -72,9 +72,9 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
     if isinstance(author, str):
         author = {"name": author}
     if not isinstance(author, dict):
-        diag.error(path, located.line("author"), "'author' must be a name or {name, email}")
+        diag.error(path, located.line("author"), "'author' must be a name or {name, email, url, avatar}")
         author = {}
-    unknown_keys(author, {"name", "email", "url"}, diag, path, located, "author")
+    unknown_keys(author, {"name", "email", "url", "avatar"}, diag, path, located, "author")
 
     timezone = str(raw.get("timezone", "UTC"))
     try:

@@ -1,9 +1,13 @@
-"""Theme assets: the stylesheet (with Pygments colours for light and dark) and script, fingerprinted."""
+"""Theme assets, fingerprinted: the stylesheet and script, minified, and the code colours (Pygments,
+light and dark) in a stylesheet of their own that only pages with code load."""
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
+import re
+
+import rcssmin
 from pygments.formatters import HtmlFormatter
 from pygments.style import Style
 from pygments.token import (Comment, Error, Generic, Keyword, Name, Number, Operator, String,
@@ -40,33 +44,53 @@ class RijiLight(Style):
     }
 
 
-@lru_cache(maxsize=None)
-def pygments_css(light=RijiLight, dark: str = "github-dark") -> str:
-    def rules(style) -> list[str]:
+CODE_CSS = "code.css"
+TOKEN_RULE = re.compile(r"^\.prose pre \.([\w-]+) ")
+TOKEN_SPAN = re.compile(r'<span class="([\w-]+)">')
+
+
+def code_classes(site) -> frozenset[str]:
+    """The Pygments token classes the site's code blocks use: the code stylesheet holds only theirs."""
+    return frozenset(c for entry in site.posts + site.pages for doc in entry.docs.values() if "<pre" in doc.html
+                     for c in TOKEN_SPAN.findall(doc.html))
+
+
+@lru_cache(maxsize=64)
+def pygments_css(classes: frozenset[str] | None = None, light=RijiLight, dark: str = "github-dark") -> str:
+    """Token colours (of `classes`, or all) for light, and for dark as the page's scheme decides it:
+    the system's, unless the reader chose one (data-theme on <html>, as in style.css)."""
+    def rules(style, prefix: str = "") -> list[str]:
         defs = HtmlFormatter(style=style).get_style_defs(".prose pre").splitlines()
-        # keep token colours only: the theme sets the block's own background
-        return [r for r in defs if r.startswith(".prose pre .")]
+        # token colours only (the theme sets the block's own background), of the tokens in use
+        return [prefix + r for r in defs if (m := TOKEN_RULE.match(r)) and (classes is None or m[1] in classes)]
 
-    def block(query: str, style) -> str:
-        # each palette only under its own scheme, so no light colour leaks onto the dark background
-        return f"@media (prefers-color-scheme: {query}) {{\n" + "\n".join("  " + r for r in rules(style)) + "\n}\n"
+    def dark_under(prefix: str) -> list[str]:
+        # from a clean slate, so no light colour or weight leaks onto the dark background
+        reset = "span { color: inherit; background-color: transparent; font-weight: inherit; font-style: inherit; }"
+        return [f"{prefix} .prose pre {reset}", *rules(dark, prefix + " ")]
 
-    return "\n/* Pygments: code colours */\n" + block("light", light) + block("dark", dark)
+    return "\n".join(["/* Pygments: code colours */", *rules(light),
+                      "@media (prefers-color-scheme: dark) {", *dark_under(':root:not([data-theme="light"])'), "}",
+                      *dark_under(':root[data-theme="dark"]')]) + "\n"
 
 
-def theme_assets(theme: Theme) -> tuple[dict[str, str], dict[str, bytes | Path]]:
-    """(asset name -> site-relative URL, output files)."""
+def minified(name: str, data: bytes) -> bytes:
+    """CSS through rcssmin; other files as they are."""
+    return rcssmin.cssmin(data.decode("utf-8")).encode("utf-8") if name.endswith(".css") else data
+
+
+def theme_assets(theme: Theme, classes: frozenset[str] | None = None) -> tuple[dict[str, str], dict[str, bytes | Path]]:
+    """(asset name -> site-relative URL, output files); the code stylesheet colours `classes`."""
     urls: dict[str, str] = {}
     files: dict[str, bytes | Path] = {}
-    for name, path in theme.assets.items():
-        if name.endswith(FINGERPRINTED):
-            data = theme.data[name]
-            if name == "style.css":
-                data += pygments_css().encode()
-            out = "assets/" + fingerprint(name, data)
-            files[out] = data
+    data = dict(theme.data)
+    data[CODE_CSS] = data.get(CODE_CSS, b"") + pygments_css(classes).encode()
+    for name in sorted({*theme.assets, CODE_CSS}):
+        if name in data:
+            out = "assets/" + fingerprint(name, minified(name, data[name]))
+            files[out] = minified(name, data[name])
         else:
             out = "assets/" + name
-            files[out] = path
+            files[out] = theme.assets[name]
         urls[name] = out
     return urls, files

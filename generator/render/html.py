@@ -6,10 +6,12 @@ into the template's values (the views of `views.py`), and `render_html` makes ea
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from functools import lru_cache, partial
 from types import SimpleNamespace
 
 import jinja2
+import lxml.html
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
@@ -18,6 +20,7 @@ from ..config import Language
 from ..constants import URL_SCHEME
 from ..diagnostics import Diagnostics
 from ..model import Doc, Entry, Listed, PagePlan, Site, Tag, page_plans
+from ..text import CJK
 from ..theme import Theme
 from . import TEMPLATE_ERROR, Lazy, Output
 from .. import diary
@@ -56,7 +59,8 @@ class Context:
                 homes={c: urls.path(urls.home(c)) for c in config.codes},
                 menu=tuple(Link(item.title, self.menu_url(item.url)) for item in config.menu.get(lang.code, [])),
                 feeds=tuple(feeds),
-                style=urls.path(asset_urls["style.css"]), script=urls.path(asset_urls["riji.js"]),
+                style=urls.path(asset_urls["style.css"]), code_style=urls.path(asset_urls["code.css"]),
+                script=urls.path(asset_urls["riji.js"]),
                 icon=urls.path("favicon.svg") if "favicon.svg" in static_names
                 else urls.path(asset_urls["favicon.svg"]),
                 on_this_day=urls.path(urls.on_this_day(lang.code)),
@@ -101,18 +105,21 @@ class Context:
                 self.tr(lang.code, "read_in" if there else "no_translation", language=name_here)))
         return PageView(kind, url, urls.path(url), url, title, description or config.description[lang.code],
                         tuple(alternates) if len(alternates) > 1 else (), tuple(switcher), image, doc,
-                        noindex)
+                        noindex, has_code=doc is not None and "<pre" in doc.html)
 
     def cards(self, items) -> list[Card]:
+        """Posts in a list; every label is in the list's language ("Chinese only · 2 min read"),
+        only a post's own title and summary are in its language."""
+        here = self.lang.code
         out = []
         for item in items:
             lang = self.site.config.language(item.doc.lang)
             doc = doc_view(item.doc)
-            out.append(Card(doc, item.other_language, lang,
-                            self.tr(lang.code, "only_in", language=lang.name) if item.other_language else "",
-                            self.urls.path(doc.url), self.format_date(doc.date, lang.code),
-                            self.tr(lang.code, "minutes_read", n=doc.reading_minutes),
-                            self.tr(lang.code, "listen") if doc.audio else "",
+            badge = (self.tr(here, "only_in", language=language_name(lang.code, self.locale, lang.name))
+                     if item.other_language else "")
+            out.append(Card(doc, item.other_language, lang, badge, self.urls.path(doc.url),
+                            self.format_date(doc.date), self.tr(here, "minutes_read", n=doc.reading_minutes),
+                            self.tr(here, "listen") if doc.audio else "",
                             doc.date.astimezone(self.tz).year if doc.date else 0))
         return out
 
@@ -182,8 +189,36 @@ def home_page(ctx: Context, plan: PagePlan) -> dict:
     first = pagination.number == 1
     alts = {c: urls.home(c) for c in ctx.site.config.codes} if first else {code: plan.url}
     title = "" if first else ctx.tr(code, "page_n", n=pagination.number, total=pagination.total)
-    return dict(page=ctx.page("home", plan.url, title, "", alts), items=ctx.cards(plan.items),
-                pagination=pagination)
+    items = ctx.cards(plan.items)
+    if first and items:  # the newest post, given more weight
+        items[0] = replace(items[0], lead=lead_paragraph(items[0].doc.html))
+    return dict(page=ctx.page("home", plan.url, title, "", alts), items=items, pagination=pagination)
+
+
+LEAD_LENGTH = 160  # visible units, a CJK character counting 2 (as text.shorten counts)
+
+
+def lead_paragraph(html: str) -> str:
+    """A post's opening, to show on the home page: its first paragraph, and the next one too when
+    the first is only a line. As text: footnote markers dropped (their notes are on the post's page),
+    links kept as their words; a paragraph holding an image is passed over (a bundle's image is
+    relative to the post)."""
+    taken, length = [], 0
+    for node in lxml.html.fragments_fromstring(html) if html.strip() else []:
+        if isinstance(node, str) or node.tag != "p" or node.find(".//img") is not None:
+            if taken:
+                break
+            continue
+        for ref in node.find_class("footnote-ref"):
+            ref.drop_tree()
+        for link in list(node.iter("a")):  # the card links to the post; its links are read there
+            link.drop_tag()
+        taken.append(lxml.html.tostring(node, encoding="unicode").strip())
+        text = node.text_content()
+        length += len(text) + len(CJK.findall(text))
+        if length >= LEAD_LENGTH or len(taken) == 2:
+            break
+    return "\n".join(taken)
 
 
 def _doc_page(ctx: Context, entry: Entry, doc: Doc) -> PageView:
@@ -236,8 +271,14 @@ def archive_page(ctx: Context, plan: PagePlan) -> dict:
                 calendar=ctx.calendar(ctx.site.posts_in(ctx.lang.code)), weekdays=weekdays)
 
 
+NOT_FOUND_RECENT = 3  # newest posts of each language on the 404 page
+
+
 def not_found_page(ctx: Context, plan: PagePlan) -> dict:
-    return dict(page=ctx.page("404", plan.url, ctx.tr(ctx.lang.code, "not_found_title"), "", {}))
+    site = ctx.site
+    return dict(page=ctx.page("404", plan.url, ctx.tr(ctx.lang.code, "not_found_title"), "", {}),
+                recent={c: ctx.cards([x for x in site.listing(c) if not x.other_language][:NOT_FOUND_RECENT])
+                        for c in site.config.codes})
 
 
 def redirect_page(ctx: Context, plan: PagePlan) -> dict:

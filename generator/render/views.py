@@ -5,14 +5,15 @@ Every page: `site` (SiteView), `lang` and `languages` (config.Language), `page` 
 (each UI string of the page's language as an attribute), `nav` (Nav), `root`, `extra_body`, and the
 functions `t`, `tr`, `url`, `abs_url`, `asset`, `format_date`. Each kind adds its own:
 
-- home: `items` (Card), `pagination` (model.Pagination)
+- home: `items` (Card; on the first page the newest has its `lead` paragraph), `pagination`
+  (model.Pagination)
 - post: `doc` (DocView), `older`, `newer` (DocView or None), `tags` (TagLink), `chapters` (Chapter),
   `on_this_day` (Card: the same day in other years)
 - page: `doc`
 - tag: `tag` (TagLink), `items`, `pagination`, `tag_feeds` (FeedLink)
 - tags: `tag_counts` ((TagLink, count))
 - archive: `years` ((year, [Card])), `calendar` (CalendarYear), `weekdays` (short names, Monday first)
-- 404: nothing more
+- 404: `recent` (language code -> the newest Cards of that language)
 - redirect (an old URL from `aliases:`): `target` (DocView)
 """
 from __future__ import annotations
@@ -60,6 +61,7 @@ class Nav:
     menu: tuple[Link, ...]
     feeds: tuple[FeedLink, ...]
     style: str
+    code_style: str  # the code colours, loaded only by pages that show code (PageView.has_code)
     script: str
     icon: str
     on_this_day: str = ""  # the language's "on this day" index (render.diary), root-relative
@@ -132,6 +134,7 @@ class PageView:
     image: str | None = None
     doc: DocView | None = None
     noindex: bool = False  # <meta name="robots" content="noindex">: unlisted entries, redirects
+    has_code: bool = False  # the page shows a code block, so it loads nav.code_style
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ class TagLink:
 
 @dataclass(frozen=True)
 class Card:
-    """A post in a list, in the list's language or marked as only in another one."""
+    """A post in a list. Its labels are in the list's language; `lang` is the post's, for its title."""
 
     doc: DocView
     other_language: bool
@@ -153,6 +156,7 @@ class Card:
     minutes_text: str
     listen_text: str
     year: int = 0  # of its date, in the site's time zone
+    lead: str = ""  # the post's first paragraph (HTML), for the newest post on the home page
 
 
 @dataclass(frozen=True)
