@@ -250,15 +250,28 @@ def _cover(config: Config, root: Path, diag: Diagnostics) -> Artwork | None:
 
 def _episode_art(src: SourceEntry, sdoc: SourceDoc, code: str, config: Config, root: Path, urls: Urls,
                  diag: Diagnostics) -> str | None:
-    """The post's `image:` doubles as episode artwork when podcast apps would accept it; else a warning."""
+    """A narrated post's episode artwork: `episode_image:`, which must be good artwork; else its
+    `image:` (the Open Graph card) when podcast apps would accept it, with a warning when not."""
+    if config.podcast is None:
+        return None
+    chosen = sdoc.meta.get("episode_image")
+    if chosen is not None:
+        found = _locate(chosen, "episode_image", src, sdoc, code, root, urls, diag)
+        if found is None:
+            return None
+        artwork, problems = check_artwork(found[0])
+        for problem in problems:
+            diag.error(sdoc.path, sdoc.lines.get("episode_image"), f"episode_image '{chosen}' {problem}")
+        return found[1] if artwork else None
     value = sdoc.meta.get("image")
-    if not value or not isinstance(value, str) or _SCHEME.match(value) or config.podcast is None:
+    if not value or not isinstance(value, str) or _SCHEME.match(value):
         return None
     found = _locate(value, "image", src, sdoc, code, root, urls, Diagnostics())  # reported above, once
     if found is None:
         return None
     artwork, problems = check_artwork(found[0])
-    for problem in problems:
+    if problems:
         diag.warning(sdoc.path, sdoc.lines.get("image"),
-                     f"image '{value}' is not used as episode artwork: it {problem}")
+                     f"image '{value}' is not used as episode artwork: it {problems[0]}; set 'episode_image:' "
+                     f"to a square one (the card image stays for links)")
     return found[1] if artwork else None

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from . import diary, slugs, text
 from .chapters import Chapter, parse_chapters
 from .config import Config
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .markdown import PLACEHOLDER, Rendered, html_to_text
 from .markdown_diary import TOC_MARK
 from .sources import SourceDoc, SourceEntry
@@ -327,6 +327,7 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                                        f"tags/{slug}/; merge or rename one")
             tag_slugs[slug] = key
             tags[key] = Tag(key, slug, dict(config.tags.get(key) or {}))
+            _check_tag_names(tags[key], entry, config, diag)
     tags = dict(sorted(tags.items()))
     site = Site(config, urls, entries, posts, pages, tags, unlisted)
     _check_podcast(site, root, diag)
@@ -389,6 +390,19 @@ def _check_alias_clashes(site: Site, aliases: dict, doc_urls: dict, diag: Diagno
                 for doc in entry.docs.values():
                     if url in doc.aliases:
                         doc.aliases = tuple(a for a in doc.aliases if a != url)
+
+
+def _check_tag_names(tag: Tag, entry: Entry, config: Config, diag: Diagnostics) -> None:
+    """A tag without a name in a language shows its raw key on that language's pages: say so once
+    per tag and language, at the first post that uses it."""
+    missing = [code for code in config.codes if not tag.names.get(code)]
+    if not missing:
+        return
+    path, line = entry.lines.get("tags", (entry.paths[0], None))
+    hint = did_you_mean(tag.key, list(config.tags)) if tag.key not in config.tags else ""
+    for code in missing:
+        diag.warning(path, line, f"tag '{tag.key}' has no {code} name in site.yaml, so {code} pages show "
+                                 f"'{tag.key}'{hint}; add it under tags: {tag.key}: {{{code}: ...}}")
 
 
 def _chapters(src: SourceEntry, sdoc: SourceDoc, audio, diag: Diagnostics) -> tuple[Chapter, ...]:

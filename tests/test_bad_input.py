@@ -263,3 +263,23 @@ def test_first_minutes_messages_say_what_is_wrong(tmp_path):
     (tmp_path / "site.yaml").write_bytes(MINIMAL_SITE_YAML.encode() + b"copyright: \xa9 me\n")
     found = [str(d) for d in build_fixture(tmp_path).diagnostics if d.path == "site.yaml"]
     assert found == ["site.yaml:8: error: not UTF-8 text (invalid start byte); save the file as UTF-8"], found
+
+
+def test_a_tag_without_a_name_warns_once_per_language(tmp_path):
+    from conftest import MINIMAL_SITE_YAML
+
+    post = "---\ndate: 2025-01-0{n}\ntags: [{tags}]\nen: {{title: T{n}}}\nzh: {{title: 题{n}}}\n---\n" \
+           "<!-- lang: en -->\nx\n<!-- lang: zh -->\n甲\n"
+    write_site(tmp_path, {"content/posts/a.md": post.format(n=1, tags="culture, cultur"),
+                          "content/posts/b.md": post.format(n=2, tags="cultur, reading")},
+               MINIMAL_SITE_YAML + "  reading: {en: Reading}\n")
+    result = build_fixture(tmp_path)
+    warnings = [str(d) for d in result.diagnostics if d.severity == "warning"]
+    assert warnings == [
+        "content/posts/b.md:3: warning: tag 'cultur' has no en name in site.yaml, so en pages show 'cultur' (did you "
+        "mean 'culture'?); add it under tags: cultur: {en: ...}",
+        "content/posts/b.md:3: warning: tag 'cultur' has no zh name in site.yaml, so zh pages show 'cultur' (did you "
+        "mean 'culture'?); add it under tags: cultur: {zh: ...}",
+        "content/posts/b.md:3: warning: tag 'reading' has no zh name in site.yaml, so zh pages show 'reading'; add it "
+        "under tags: reading: {zh: ...}",
+    ], warnings

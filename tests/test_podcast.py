@@ -512,3 +512,28 @@ def test_a_site_under_a_sub_path_writes_no_robots_txt_and_says_so(tmp_path):
                         "read it only at https://me.github.io/robots.txt; to list the sitemap there, add 'Sitemap: "
                         "https://me.github.io/diary/sitemap.xml' to that file"]
     assert "robots.txt" in built(tmp_path / "root").files
+
+
+def test_a_card_image_and_episode_art_are_set_apart(tmp_path):
+    """A 1200x630 Open Graph card is normal; on a narrated post it says once what to do about it."""
+    card = {"content/posts/walk/art.png": image(1200, 630)}
+    result = build_fixture(podcast_site(tmp_path / "card", **card))
+    assert errors(result) == []
+    warnings = [str(d) for d in result.diagnostics if "episode artwork" in d.message]
+    assert warnings == [f"content/posts/walk/index.en.md:{line_of(WALK_EN, 'image:')}: warning: image 'art.png' is "
+                        "not used as episode artwork: it is 1200×630 pixels; it must be square, 1400 to 3000 pixels a "
+                        "side; set 'episode_image:' to a square one (the card image stays for links)"], warnings
+
+    chosen = {**card, "content/posts/walk/square.png": image(1400, 1400),
+              "content/posts/walk/index.en.md": WALK_EN.replace("image: art.png", "image: art.png\nepisode_image: square.png")}
+    result = build_fixture(podcast_site(tmp_path / "chosen", **chosen))
+    assert not [d for d in result.diagnostics if "artwork" in d.message or d.severity == "error"], result.diagnostics
+    feed = etree.fromstring(result.files["en/podcast.xml"])
+    arts = feed.xpath("//item/itunes:image/@href", namespaces=NS)
+    assert arts == ["https://diary.test/en/posts/walk/square.png"]
+    from conftest import text_of
+    assert "walk/art.png" in text_of(result, "en/posts/walk/index.html")  # the card stays the Open Graph image
+
+    bad = {**chosen, "content/posts/walk/square.png": image(1200, 630)}
+    errs = errors(build_fixture(podcast_site(tmp_path / "bad", **bad)))
+    assert len(errs) == 1 and "episode_image 'square.png' is 1200×630 pixels" in errs[0], errs

@@ -9,7 +9,7 @@ SHARED_KEYS = {"date", "updated", "slug", "tags", "draft", "visibility", "toc", 
                "weight"}
 VISIBILITY = ("public", "unlisted", "private")
 LANG_KEYS = {"title", "summary", "description", "audio", "chapters", "guid", "image", "image_alt",
-             "episode_type", "aliases"}
+             "episode_type", "episode_image", "aliases"}
 
 
 @dataclass
