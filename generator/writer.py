@@ -8,8 +8,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .parallel import fork_map
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Diagnostics
+from .parallel import exit_if_orphaned, fork_map
 from .render import PARALLEL_FILES, Lazy, Output, gather
 
 
@@ -63,6 +63,7 @@ def _write_chunk(shared, keys: list[str]) -> list[tuple[str, tuple[Diagnostic, .
                 problems.append((rel, own))
             if value is None:
                 continue
+        exit_if_orphaned()  # a worker whose build was killed writes nothing more
         dest = _inside(target, rel)
         if dest.parent not in made:
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -95,18 +96,27 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
     parent.mkdir(parents=True, exist_ok=True)
     with open(parent / f".{out_dir.name}.riji-lock", "w") as lock:
         _lock(lock)  # one build at a time swaps this folder; a second one waits
-        for leftover in parent.glob(f".{out_dir.name}.riji-*"):  # from earlier builds
+        stuck = []
+        for leftover in sorted(parent.glob(f".{out_dir.name}.riji-*")):  # from earlier builds
             if not leftover.is_dir() or leftover.is_symlink():
                 continue
             if not out_dir.exists() and leftover.name.startswith(f".{out_dir.name}.riji-old"):
                 continue  # a crash between the two renames left the last good site here: keep it
             shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.exists():
+                stuck.append(leftover)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-new-", dir=parent))
         try:
             problems = write_files(files, tmp, workers)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        if stuck:  # one line, not one folder more per build
+            diag = Diagnostics(site_root)
+            diag.warning(stuck[0], None, f"{len(stuck)} folder{'s' if len(stuck) > 1 else ''} left by earlier "
+                                         f"builds cannot be removed ({', '.join(p.name for p in stuck)}); "
+                                         f"delete {'them' if len(stuck) > 1 else 'it'} by hand")
+            problems = [*problems, *diag.items]
         if any(d.severity == "error" for d in problems):
             shutil.rmtree(tmp, ignore_errors=True)
             return False, problems
@@ -115,7 +125,12 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
             os.replace(tmp, out_dir)
             return True, problems
         old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-old-", dir=parent))
-        os.replace(out_dir, old)
+        try:
+            os.replace(out_dir, old)
+        except BaseException:  # e.g. output/ is a mount point: leave nothing of this build behind
+            old.rmdir()
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         try:
             os.replace(tmp, out_dir)
         except BaseException:

@@ -176,3 +176,34 @@ def test_a_worker_whose_parent_is_already_gone_stops_before_any_work():
             os._exit(2)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 1
+
+
+def test_a_failed_swap_leaves_no_folders_and_stuck_ones_are_reported(tmp_path, monkeypatch):
+    """A read-only bind mount (output/ cannot be renamed) left .output.riji-new-* and -old-* behind
+    after every build; and a leftover that cannot be removed was kept in silence."""
+    site = site_copy(tmp_path)
+    (site / "content/posts/bad-link.en.md").unlink()
+    out = tmp_path / "output"
+    assert build_to(site, out, BuildOptions(now=NOW, cache=False, workers=1)).ok
+    before = tree(out)
+
+    real = os.replace
+    def busy(src, dst):
+        if Path(src) == out.resolve():
+            raise OSError(16, "Device or resource busy")
+        return real(src, dst)
+    monkeypatch.setattr(writer.os, "replace", busy)
+    for _ in range(2):
+        result = build_to(site, out, BuildOptions(now=NOW, cache=False, workers=1))
+        assert not result.ok and any("busy" in d.message for d in result.diagnostics), result.diagnostics
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".output.riji-")) == [".output.riji-lock"]
+    assert tree(out) == before
+    monkeypatch.setattr(writer.os, "replace", real)
+
+    (tmp_path / ".output.riji-new-stuck").mkdir()
+    real_rmtree = shutil.rmtree
+    monkeypatch.setattr(writer.shutil, "rmtree", lambda path, **kw: None if "stuck" in str(path) else real_rmtree(path, **kw))
+    result = build_to(site, out, BuildOptions(now=NOW, cache=False, workers=1))
+    assert result.ok
+    warnings = [str(d) for d in result.diagnostics if "cannot be removed" in d.message]
+    assert len(warnings) == 1 and ".output.riji-new-stuck" in warnings[0] and "delete it by hand" in warnings[0]
