@@ -382,3 +382,24 @@ def test_menu_links_from_the_site_root_honour_the_base_path(tmp_path, base):
     prefix = "/diary/" if "diary/" in base else "/"
     assert f'href="{prefix}en/about/"' in text_of(result, "en/index.html")  # written as /en/about/
     assert f'href="{prefix}zh/about/"' in text_of(result, "zh/index.html")  # written as about/
+
+
+def test_raw_html_a_post_leaves_open_is_blamed_on_the_post_not_the_theme(tmp_path):
+    """An unclosed <div> is only noticed where the theme closes <article>: the theme is not to blame."""
+    site = diary(tmp_path / "s", validate=True, files={"content/posts/open.en.md": """\
+        ---
+        title: "Open"
+        date: 2026-03-02
+        ---
+        Some text.
+
+        <section class="note"><div>a note
+
+        More text.
+        """})
+    result = build_fixture(site)
+    assert result.ok, errors(result)
+    found = [str(d) for d in check_site(result) if d.severity == "error"]
+    assert found, "the validator found nothing"
+    assert all(e.startswith("content/posts/open.en.md:7: error: invalid HTML") for e in found), found
+    assert not any("templates" in e for e in found), found

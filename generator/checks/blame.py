@@ -17,6 +17,8 @@ from .resolve import SiteMap
 
 _PAGED = re.compile(r"(^|/)page/\d+/index\.html$")
 _FINGERPRINT = re.compile(rf"^assets/(?P<stem>.+){FINGERPRINT}\.(?P<ext>css|js)$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^>]*)?/?>")
 
 
 @dataclass
@@ -58,6 +60,9 @@ class Blame:
     def report(self, problems: list[Problem]) -> None:
         """One message per cause: a template's broken link is one line, not one per page."""
         grouped: dict[tuple, list[str]] = {}
+        # a validator message also seen on a page whose text holds no raw HTML comes from the theme
+        self._theme_messages = {p.message for p in problems if p.line is not None and not p.value and
+                                not self._raw_html(self._origin(p.file))}
         for problem in problems:
             path, line = self.locate(problem)
             key = (self.diag._rel(path), line, problem.message)
@@ -65,13 +70,38 @@ class Blame:
         for (path, line, message), where in grouped.items():
             self.diag.error(path, line, f"{message} {on_pages(where)}")
 
+    def _origin(self, file: str) -> Origin | None:
+        return self.origins.get(file) or self.origins.get(_PAGED.sub(r"\1index.html", file))
+
+    def _raw_html(self, origin: Origin | None) -> list[tuple[int, str]]:
+        """(file line, text) of each line of raw HTML the document's Markdown holds, outside code."""
+        if origin is None or origin.doc is None:
+            return []
+        source, out, fence = origin.doc.source, [], None
+        for n, row in enumerate(source.body.split("\n"), source.body_line):
+            mark = _FENCE.match(row)
+            if mark:
+                fence = None if fence and mark.group(1)[0] == fence else (fence or mark.group(1)[0])
+            elif fence is None and _RAW_HTML.search(row):
+                out.append((n, row))
+        return out
+
     def locate(self, problem: Problem) -> tuple[Path | str, int | None]:
         file = problem.file
-        origin = self.origins.get(file) or self.origins.get(_PAGED.sub(r"\1index.html", file))
+        origin = self._origin(file)
         if origin and origin.doc is not None:
             found = self._in_doc(origin.doc, problem)
             if found:
                 return found
+            raw = self._raw_html(origin)
+            if raw and problem.line is not None and not problem.value and \
+                    problem.message not in getattr(self, "_theme_messages", set()):
+                # the validator saw broken markup only where a post writes its own HTML: the post's
+                snippet = (problem.snippet or "").strip()
+                tags = set(re.findall(r"</?([A-Za-z][A-Za-z0-9-]*)", snippet))
+                best = next((n for n, row in raw if tags & set(re.findall(r"</?([A-Za-z][A-Za-z0-9-]*)", row))),
+                            raw[0][0])
+                return origin.doc.source.path, best
         if problem.value:
             found = self._in_templates(problem.value)
             if found:
