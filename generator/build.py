@@ -12,7 +12,9 @@ from typing import Callable
 from . import markdown
 from .config import Config, load_config
 from .media import probe_media
+from .constants import SITE_FILE
 from .diagnostics import Diagnostic, Diagnostics, in_order
+from .inputs import code_digest, digest, files_digest
 from .memo import BuildMemo, load_memo, save_memo
 from .parallel import fork_map
 from .model import Site, build_site, markdown_jobs
@@ -59,6 +61,8 @@ class BuildResult:
     site: Site | None = None
     config: Config | None = None
     theme: Theme | None = None  # as loaded for this build, so later stages (checks) need not read it again
+    made: int = 0  # files the writer rendered or copied
+    kept: int = 0  # files the writer kept from the last build, their inputs unchanged
     seconds: float = 0.0
 
     @property
@@ -88,6 +92,17 @@ def _cache_key(text: str, offset: int, settings: dict) -> str:
     h.update(f"{markdown.RENDER_VERSION}\0{offset}\0{sorted(settings.items())}\0".encode())
     h.update(text.encode())
     return h.hexdigest()
+
+
+def shared_inputs(root: Path, theme: Theme, asset_urls: dict, statics: dict, options: BuildOptions) -> bytes | None:
+    """A digest of what every page and feed may read besides its own values: riji's code, site.yaml,
+    the theme's templates and UI strings, asset names, the static files' names, the build's options."""
+    try:
+        settings = (root / SITE_FILE).read_bytes()
+    except OSError:
+        return None
+    return digest(code_digest(), settings, files_digest(d / "templates" for d in theme.dirs), theme.strings,
+                  asset_urls, sorted(statics), options.extra_body, options.drafts, options.future)
 
 
 def static_files(root: Path, diag: Diagnostics) -> dict[str, Path]:
@@ -199,7 +214,8 @@ def build(root: Path, options: BuildOptions | None = None,
                 own.error(root / "site.yaml", None, f"two pages would both be written to /{name}")
         problems.extend(own.items)
 
-    add(render_feeds(site))
+    inputs = shared_inputs(root, theme, asset_urls, statics, options)
+    add(render_feeds(site, inputs))
     add(render_root_feeds(site))
     add(render_podcast(site))
     add(render_sitemap(site))
@@ -207,7 +223,7 @@ def build(root: Path, options: BuildOptions | None = None,
     add(render_hosting(site, asset_urls))
     add(render_html(site, theme, root, asset_urls=asset_urls, static_names=set(statics),
                     feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),
-                    extra_body=options.extra_body))
+                    extra_body=options.extra_body, inputs=inputs))
     add(bundle_files(site))
     add(statics)
     if not options.lazy:
@@ -230,8 +246,10 @@ def build_to(root: Path, out_dir: Path, options: BuildOptions | None = None,
         try:
             if progress:
                 progress(f"rendering and writing {len(result.files)} files")
-            _swapped, found = write_output(result.files, out_dir, root, options.cores, background_cleanup)
-            problems += found
+            manifest = root / CACHE_DIR / "output.pickle" if options.cache else None
+            written = write_output(result.files, out_dir, root, options.cores, background_cleanup, manifest)
+            problems += written.diagnostics
+            result.made, result.kept = written.made, written.kept
         except (UnsafeOutput, OSError) as exc:
             problems.append(Diagnostic(str(out_dir), None, str(exc)))
         result.diagnostics = in_order(problems)

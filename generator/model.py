@@ -120,6 +120,8 @@ class Site:
     unlisted: list[Entry] = field(default_factory=list)  # built at their URLs, linked from nowhere
     _position: dict = field(default_factory=dict, repr=False)
     _days: dict = field(default_factory=dict, repr=False)
+    _tagged: dict = field(default_factory=dict, repr=False)  # tag key -> its posts; the model is not changed once built
+    _tag_counts: dict = field(default_factory=dict, repr=False)
 
     def paginate(self, listing: list, url_of) -> list[tuple[list, Pagination]]:
         """`listing` cut into pages of `posts_per_page` (one empty page when there is nothing);
@@ -162,7 +164,12 @@ class Site:
         return [e.docs[lang] for e in self.posts if lang in e.docs]
 
     def posts_tagged(self, tag: str) -> list[Entry]:
-        return [e for e in self.posts if tag in e.tags]
+        """Every tag page, feed and count asks: the index is made once, in one pass over the posts."""
+        if not self._tagged and self.posts:
+            for e in self.posts:
+                for key in dict.fromkeys(e.tags):
+                    self._tagged.setdefault(key, []).append(e)
+        return list(self._tagged.get(tag, ()))
 
     def neighbours(self, doc: Doc) -> tuple[Doc | None, Doc | None]:
         """(older, newer) posts in the same language."""
@@ -188,12 +195,14 @@ class Site:
         return self._days[lang]
 
     def tags_in(self, lang: str) -> list[tuple[Tag, int]]:
-        counts = []
-        for tag in self.tags.values():
-            n = len(self.listing(lang, self.posts_tagged(tag.key)))
-            if n:
-                counts.append((tag, n))
-        return sorted(counts, key=lambda tc: (-tc[1], tc[0].name(lang).lower()))
+        if lang not in self._tag_counts:  # once per language: every tag page and feed list asks
+            counts = []
+            for tag in self.tags.values():
+                n = len(self.listing(lang, self.posts_tagged(tag.key)))
+                if n:
+                    counts.append((tag, n))
+            self._tag_counts[lang] = sorted(counts, key=lambda tc: (-tc[1], tc[0].name(lang).lower()))
+        return list(self._tag_counts[lang])
 
 
 

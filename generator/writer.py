@@ -3,12 +3,15 @@ so a failed or interrupted build never leaves `output/` half-written."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Diagnostics
+from .inputs import content_digest
 from .parallel import exit_if_orphaned, fork_map
 from .render import PARALLEL_FILES, Lazy, Output, gather
 
@@ -49,47 +52,132 @@ def _inside(target: Path, rel: str) -> Path:
     return target / rel
 
 
-def _write_chunk(shared, keys: list[str]) -> list[tuple[str, tuple[Diagnostic, ...]]]:
-    """Write some of the files (rendering lazy pages on the way); return (path, its diagnostics)
-    of the pages that have any."""
-    files, target = shared
-    problems = []
+Kept = dict[str, tuple]  # output path -> (inputs digest or None, content digest or None, file stamp)
+
+
+def _stamp(st: os.stat_result) -> tuple:
+    """Which file this is and whether it was touched since riji wrote it."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _keep(old: Path, dest: Path, stamp: tuple) -> bool:
+    """Hard-link last build's `old` file as `dest` if it is still exactly the file riji wrote."""
+    try:
+        if _stamp(os.stat(old, follow_symlinks=False)) != stamp:
+            return False
+        os.link(old, dest)
+        return True
+    except OSError:  # gone, replaced, or a file system without hard links: make it anew
+        return False
+
+
+def _inputs(value) -> bytes | None:
+    if isinstance(value, Lazy):
+        return value.inputs() if value.inputs is not None else None
+    if isinstance(value, Path):  # a file copied as it is: its name, size and modification time
+        try:
+            st = os.stat(value)
+        except OSError:
+            return None
+        return content_digest(f"{value}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
+    return None
+
+
+def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:
+    """Write some of the files below the new tree: last build's file, hard-linked, where its inputs
+    or its bytes are unchanged, else made (rendering lazy pages on the way). Returns ((path, its
+    diagnostics) of the pages that have any, (path, inputs, content, stamp) of each file written)."""
+    files, target, kept, old_dir = shared
+    problems, records = [], []
     made: set[Path] = set()
     for rel in keys:
+        exit_if_orphaned()  # a worker whose build was killed writes nothing more
         value = files[rel]
-        if isinstance(value, Lazy):
+        dest = _inside(target, rel)
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        inputs = _inputs(value) if kept is not None else None
+        known = kept.get(rel) if kept else None
+        if inputs is not None and known and known[0] == inputs and _keep(old_dir / rel, dest, known[2]):
+            records.append((rel, inputs, known[1], known[2], False))
+            continue
+        lazy = isinstance(value, Lazy)
+        if lazy:
             value, own = value()
             if own:
                 problems.append((rel, own))
             if value is None:
                 continue
-        exit_if_orphaned()  # a worker whose build was killed writes nothing more
-        dest = _inside(target, rel)
-        if dest.parent not in made:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            made.add(dest.parent)
+        content = None
         if isinstance(value, Path):
             shutil.copyfile(value, dest)
         else:
+            content = content_digest(value)
+            if known and known[1] == content and _keep(old_dir / rel, dest, known[2]):
+                records.append((rel, inputs, content, known[2], lazy))  # rendered, if lazy, but kept
+                continue
             with open(dest, "wb") as fh:
                 fh.write(value)
-    return problems
+        records.append((rel, inputs, content, _stamp(os.stat(dest)), True))
+    return problems, records
+
+
+def _write_tree(files: Output, target: Path, workers: int, kept: Kept | None, old_dir: Path | None):
+    """(diagnostics, records); `kept` None: nothing is tracked (a tree for checks or publishing)."""
+    parts, _forked = fork_map(_write_chunk, sorted(files), (files, target, kept, old_dir), workers,
+                              PARALLEL_FILES)
+    problems = gather(d for _rel, own in sorted(p for part, _ in parts for p in part) for d in own)
+    return problems, [r for _, records in parts for r in records]
 
 
 def write_files(files: Output, target: Path, workers: int = 1) -> list[Diagnostic]:
     """Write `files` below `target` (new or empty) and return the diagnostics of the lazy pages,
     which are rendered here, on `workers` forked processes when there are many, so rendering and
     disk writes overlap."""
-    parts, _forked = fork_map(_write_chunk, sorted(files), (files, target), workers, PARALLEL_FILES)
-    return gather(d for _rel, own in sorted(pair for part in parts for pair in part) for d in own)
+    return _write_tree(files, target, workers, None, None)[0]
+
+
+@dataclass
+class Written:
+    swapped: bool
+    diagnostics: list[Diagnostic]
+    made: int = 0  # files rendered or copied by this build
+    kept: int = 0  # files kept from the last build (hard links), their inputs or bytes unchanged
+
+
+def _load_kept(manifest: Path | None, out_dir: Path) -> Kept:
+    if manifest is None or not out_dir.is_dir():
+        return {}
+    try:
+        with open(manifest, "rb") as fh:
+            where, kept = pickle.load(fh)
+        return kept if where == str(out_dir) and isinstance(kept, dict) else {}
+    except Exception:  # noqa: BLE001 - missing or damaged: every file is made
+        return {}
+
+
+def _save_kept(manifest: Path, out_dir: Path, records: list) -> None:
+    try:
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = manifest.with_name(manifest.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((str(out_dir), {r[0]: r[1:4] for r in records}), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, manifest)
+    except OSError:
+        pass  # the next build just makes every file
 
 
 def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1,
-                 background_cleanup: bool = False) -> tuple[bool, list[Diagnostic]]:
-    """(swapped in?, diagnostics). Writes into a sibling folder, then swaps it in, unless rendering
-    the lazy pages reported an error (then nothing changes). With `background_cleanup` the previous
-    build is deleted by a detached `rm` so the command returns at once (the next build sweeps
-    leftovers)."""
+                 background_cleanup: bool = False, manifest: Path | None = None) -> Written:
+    """Writes into a sibling folder, then swaps it in, unless rendering the lazy pages reported an
+    error (then nothing changes). With `background_cleanup` the previous build is deleted by a
+    detached `rm` so the command returns at once (the next build sweeps leftovers).
+
+    `manifest` remembers, after each swap, every file's inputs, bytes and stamp: the next build
+    hard-links a file from the tree it replaces when those are unchanged, and still swaps in a
+    complete new tree. A crash before the manifest is saved leaves an older one, whose stamps the
+    new files do not match, so nothing wrong is ever kept."""
     check_output_dir(out_dir, site_root)
     out_dir = out_dir.resolve()  # a symlinked output/ is updated where it points
     parent = out_dir.parent
@@ -107,7 +195,7 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
                 stuck.append(leftover)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-new-", dir=parent))
         try:
-            problems = write_files(files, tmp, workers)
+            problems, records = _write_tree(files, tmp, workers, _load_kept(manifest, out_dir), out_dir)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -119,11 +207,15 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
             problems = [*problems, *diag.items]
         if any(d.severity == "error" for d in problems):
             shutil.rmtree(tmp, ignore_errors=True)
-            return False, problems
+            return Written(False, problems)
+        made = sum(1 for r in records if r[4])
+        written = Written(True, problems, made, len(records) - made)
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; a site is for reading
         if not out_dir.exists():
             os.replace(tmp, out_dir)
-            return True, problems
+            if manifest is not None:
+                _save_kept(manifest, out_dir, records)
+            return written
         old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-old-", dir=parent))
         try:
             os.replace(out_dir, old)
@@ -137,12 +229,14 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
             os.replace(old, out_dir)  # put the last good site back
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        if manifest is not None:
+            _save_kept(manifest, out_dir, records)
     if background_cleanup and shutil.which("rm") and os.name == "posix":
         subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     else:
         shutil.rmtree(old, ignore_errors=True)
-    return True, problems
+    return written
 
 
 def _lock(handle) -> None:

@@ -19,12 +19,15 @@ class Lazy:
     """Bytes made when first asked for, so the preview renders only the pages a browser requests.
 
     The function returns (bytes, diagnostics); bytes is None when it failed, and the diagnostics
-    say why. Both are kept, so asking twice reports the same problems, not new ones."""
+    say why. Both are kept, so asking twice reports the same problems, not new ones.
 
-    __slots__ = ("fn", "made")
+    `inputs`, when given, returns a digest of everything the bytes are made from (or None when it
+    cannot tell): the writer keeps last build's file instead of rendering when it is unchanged."""
 
-    def __init__(self, fn: Callable[[], Made]):
-        self.fn, self.made = fn, None
+    __slots__ = ("fn", "made", "inputs")
+
+    def __init__(self, fn: Callable[[], Made], inputs: Callable[[], "bytes | None"] | None = None):
+        self.fn, self.made, self.inputs = fn, None, inputs
 
     def __call__(self) -> Made:
         if self.made is None:

@@ -9,6 +9,7 @@ entry links go through the `AtomLinks` extension (it drops their attributes).
 from __future__ import annotations
 
 import uuid
+from dataclasses import fields
 from datetime import datetime, timezone
 from functools import lru_cache, partial
 from urllib.parse import urljoin, urlsplit
@@ -20,6 +21,7 @@ from lxml import etree
 
 from ..config import Config, Language
 from ..constants import CONTROL, URL_SCHEME
+from ..inputs import digest
 from ..model import Doc, Site, Tag
 from . import Lazy, Output
 from .views import FeedLink
@@ -140,8 +142,22 @@ class AtomLinks(BaseEntryExtension):
         return entry
 
 
-def render_feeds(site: Site) -> Output:
+def render_feeds(site: Site, inputs: bytes | None = None) -> Output:
+    """Each language's feeds, and each tag's; with `inputs` (what every output shares, as a digest)
+    each feed can tell the writer the digest of its own inputs."""
     config, urls = site.config, site.urls
+    entry_digests: dict[int, bytes | None] = {}
+
+    def feed_inputs(lang: Language, tag: Tag | None, chosen: list[Doc], others: list[Language], fmt: str):
+        if inputs is None:
+            return None
+        for doc in chosen:  # a post's whole entry: every field and translation a feed item may show
+            if id(doc.entry) not in entry_digests:
+                entry_digests[id(doc.entry)] = digest(*_entry_fields(doc.entry))
+        return digest(inputs, lang.code, tag, fmt, [o.code for o in others], site.tags,
+                      [entry_digests[id(d.entry)] for d in chosen],
+                      None if any(d.updated for d in chosen) else _newest(site))
+
     limit = config.feeds["items"]
     posts = site.feed_posts()
     tag_langs = {(code, tag.key) for code in config.codes for tag, _n in site.tags_in(code)
@@ -157,7 +173,9 @@ def render_feeds(site: Site) -> Output:
             others = [other for other in config.languages if other.code != lang.code and
                       (tag is None or (other.code, tag.key) in tag_langs)]
             for fmt in ("rss", "atom"):
-                out[urls.feed(lang.code, fmt, tag and tag.slug)] = Lazy(partial(_feed, site, lang, tag, chosen, others, fmt))
+                args = (lang, tag, chosen, others, fmt)
+                out[urls.feed(lang.code, fmt, tag and tag.slug)] = Lazy(partial(_feed, site, *args),
+                                                                        partial(feed_inputs, *args))
     return out
 
 
@@ -295,6 +313,13 @@ def add_post(fg: FeedGenerator, doc: Doc, site: Site, fmt: str):
         else:
             fe.content(**html_content(html))
     return fe
+
+
+def _entry_fields(entry) -> tuple[dict, dict]:
+    """An entry's fields and its documents' fields, without the documents' links back to it."""
+    own = {f.name: getattr(entry, f.name) for f in fields(entry) if f.name != "docs"}
+    return own, {code: {f.name: getattr(doc, f.name) for f in fields(doc) if f.name != "entry"}
+                 for code, doc in entry.docs.items()}
 
 
 def _newest(site: Site) -> datetime:

@@ -19,6 +19,7 @@ from babel.dates import format_skeleton
 from ..config import Language
 from ..constants import URL_SCHEME
 from ..diagnostics import Diagnostics
+from ..inputs import digest
 from ..model import Doc, Entry, Listed, PagePlan, Site, Tag, page_plans
 from ..text import CJK
 from ..theme import Theme
@@ -292,21 +293,44 @@ PAGE_KINDS = {"home": home_page, "post": post_page, "page": page_page, "tag": ta
 
 
 def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, str],
-                static_names: set[str], feeds_for, extra_body: str = "") -> Output:
+                static_names: set[str], feeds_for, extra_body: str = "", inputs: bytes | None = None) -> Output:
     """Every page of `model.page_plans`, as a Lazy: its values are only worked out when it is
-    rendered, so the preview pays for the pages a browser asks for, not for all of them."""
+    rendered, so the preview pays for the pages a browser asks for, not for all of them.
+
+    With `inputs` (a digest of the settings, strings, templates and code every page shares) each
+    page can also tell the writer the digest of its own inputs: those plus the values its template
+    receives."""
     contexts = {}
     for lang in site.config.languages:
         ctx = Context(site, theme, lang, asset_urls, static_names, feeds_for(lang.code), extra_body)
         ctx.tag_feeds = (partial(feeds_for, lang.code) if site.config.feeds.get("tag_feeds")
                          else lambda _tag: [])
+        ctx.inputs = inputs and digest(inputs, {k: v for k, v in ctx.values.items() if not callable(v)})
         contexts[lang.code] = ctx
+    last: list = [None, None]  # (plan, values) worked out for a digest, which a render right after reuses
+
+    def values_of(plan: PagePlan) -> dict:
+        if last[0] is plan:
+            values, last[0], last[1] = last[1], None, None
+            return values
+        return {**PAGE_KINDS[plan.kind](contexts[plan.lang], plan), "root": plan.root}
+
+    def page_inputs(plan: PagePlan) -> bytes | None:
+        ctx = contexts[plan.lang]
+        if ctx.inputs is None:
+            return None
+        try:
+            values = values_of(plan)
+        except Exception:  # noqa: BLE001 - rendering will report it
+            return None
+        last[0], last[1] = plan, values
+        return digest(ctx.inputs, plan.kind, values)
 
     def page_bytes(plan: PagePlan):
         """(the page, its diagnostics): a page's own problems travel with it."""
         ctx, template = contexts[plan.lang], f"{plan.kind}.html"
         try:
-            values = {**ctx.values, **PAGE_KINDS[plan.kind](ctx, plan), "root": plan.root}
+            values = {**ctx.values, **values_of(plan)}
             return theme.env.get_template(template).render(**values).encode("utf-8"), ()
         except jinja2.TemplateSyntaxError as exc:
             where = (exc.filename or theme.template_path(template), exc.lineno)
@@ -318,7 +342,7 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
         own.error(where[0], where[1], f"{TEMPLATE_ERROR}{plan.url}: {problem}")
         return None, own.items
 
-    return {plan.output: Lazy(partial(page_bytes, plan)) for plan in page_plans(site)}
+    return {plan.output: Lazy(partial(page_bytes, plan), partial(page_inputs, plan)) for plan in page_plans(site)}
 
 
 def _absolute_image(doc: Doc, urls) -> str | None:

@@ -1,0 +1,67 @@
+"""Digests of what an output file is made from, so a build can tell which files it need not make again.
+
+A page's inputs are the values its template receives, the site-wide context every template can
+reach (settings, UI strings, asset names, the templates themselves) and riji's own code. Two equal
+digests mean equal inputs; anything a digest cannot describe makes it None, and the file is made.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from types import MappingProxyType
+
+LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "babel", "feedgen", "lxml")
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        if type(obj) is MappingProxyType:  # the frozen config's mappings
+            return dict, (dict(obj),)
+        return NotImplemented
+
+
+def digest(*parts) -> bytes | None:
+    """A digest of `parts` by value, or None if they hold something that cannot be pickled or a cycle.
+    Pickled without its memo, so equal values give equal bytes whichever objects they share."""
+    buf = io.BytesIO()
+    try:
+        pickler = _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.fast = True
+        pickler.dump(parts)
+    except Exception:  # noqa: BLE001 - an unpicklable value: no digest, the file is just made
+        return None
+    return hashlib.blake2b(buf.getbuffer(), digest_size=20).digest()
+
+
+@lru_cache(maxsize=None)
+def code_digest() -> bytes:
+    """riji's own code and the versions of the libraries that shape its output."""
+    h = hashlib.blake2b(digest_size=20)
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=none\0".encode())
+    return h.digest()
+
+
+def files_digest(folders) -> bytes:
+    """Every file below `folders` (names and contents), e.g. a theme's templates."""
+    h = hashlib.blake2b(digest_size=20)
+    for folder in folders:
+        folder = Path(folder)
+        h.update(str(folder).encode() + b"\0")
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.digest()
+
+
+def content_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()

@@ -1,0 +1,175 @@
+"""A build that keeps last build's files where their inputs are unchanged gives, byte for byte,
+the tree a clean build gives: after each kind of edit, after deletes and renames, and after a
+build that died halfway."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import generator.writer as writer
+from generator.build import BuildOptions, build_to
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+POSTS = "content/posts"
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """The example site: posts in every form, a bundle, recordings, static files."""
+    root = tmp_path / "site"
+    root.mkdir()
+    for name in ("site.yaml", "content", "static"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    return root
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def incremental(root: Path, workers: int = 1):
+    result = build_to(root, root / "output", BuildOptions(workers=workers))
+    assert result.ok, [d.message for d in result.diagnostics]
+    return result
+
+
+def clean(root: Path, tmp: Path) -> dict[str, bytes]:
+    """What a build from nothing makes of the same sources."""
+    copy = tmp / "clean"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", ".riji-cache", ".output.riji-*"))
+    result = build_to(copy, copy / "output", BuildOptions(workers=1, cache=False))
+    assert result.ok and result.kept == 0
+    return tree(copy / "output")
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def override(root: Path, name: str, old: str, new: str) -> Path:
+    """A site theme file over the default one's, with one change."""
+    source = REPO / "themes" / "default" / name
+    target = root / "themes" / "default" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(source.read_text("utf-8").replace(old, new, 1), "utf-8")
+    return target
+
+
+def edit_post(root):
+    replace(root / POSTS / "notes-on-solitude.md", "<!-- lang: en -->\n", "<!-- lang: en -->\nAn added line.\n\n")
+
+
+def edit_tags(root):
+    replace(root / POSTS / "notes-on-solitude.md", "tags: [", "tags: [newtag, ")
+
+
+def edit_template(root):
+    target = root / "themes/default/templates/post.html"
+    replace(target, "</article>", "<p>edited template</p></article>")
+
+
+def edit_string(root):
+    replace(root / "themes/default/i18n.yaml", "archive_title: Archive", "archive_title: All posts")
+
+
+def edit_site_yaml(root):
+    replace(root / "site.yaml", "posts_per_page: 5", "posts_per_page: 2")
+
+
+def edit_static(root):
+    (root / "static" / "favicon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n', "utf-8")
+
+
+def edit_audio(root):
+    shutil.copyfile(FIXTURES / "voice.mp3", root / "static/audio/xie-zuo-de-li-you.zh.mp3")  # no chapters
+
+
+def delete_post(root):
+    (root / POSTS / "notes-on-solitude.md").unlink()
+
+
+def rename_post(root):
+    (root / POSTS / "notes-on-solitude.md").rename(root / POSTS / "on-solitude.md")
+
+
+EDITS = [edit_post, edit_tags, edit_template, edit_string, edit_site_yaml, edit_static, edit_audio,
+         delete_post, rename_post]
+
+
+@pytest.fixture
+def themed(site) -> Path:
+    """The site with a site theme overriding a template and the UI strings (to be edited)."""
+    override(site, "templates/post.html", "</article>", "</article>")
+    override(site, "i18n.yaml", "", "")
+    return site
+
+
+@pytest.mark.parametrize("change", EDITS, ids=lambda f: f.__name__)
+def test_after_each_edit_the_output_is_a_clean_builds(themed, tmp_path, change):
+    incremental(themed)
+    change(themed)
+    result = incremental(themed)
+    assert result.kept and result.made  # the fast path ran, and something was made again
+    assert tree(themed / "output") == clean(themed, tmp_path)
+
+
+def test_no_op_build_makes_no_page_and_forked_workers_keep_files_too(site, tmp_path, monkeypatch):
+    first = incremental(site)
+    again = incremental(site)
+    assert again.kept >= again.pages  # every page kept, none rendered
+    monkeypatch.setattr(writer, "PARALLEL_FILES", 1)  # fork even for a site this small
+    edit_post(site)
+    forked = incremental(site, workers=2)
+    assert forked.kept and forked.made < first.made
+    assert tree(site / "output") == clean(site, tmp_path)
+
+
+def test_a_hand_edited_output_file_is_made_again(site, tmp_path):
+    incremental(site)
+    page = site / "output" / "en" / "archive" / "index.html"
+    page.write_bytes(page.read_bytes() + b"tampered")
+    incremental(site)
+    assert tree(site / "output") == clean(site, tmp_path)
+
+
+class Killed(BaseException):
+    pass
+
+
+def test_a_build_killed_halfway_leaves_the_last_good_site_and_the_next_is_clean(site, tmp_path, monkeypatch):
+    incremental(site)
+    before = tree(site / "output")
+    edit_post(site)
+    real, calls = writer._keep, []
+
+    def dies(*args):
+        calls.append(1)
+        if len(calls) > 10:
+            raise Killed()
+        return real(*args)
+
+    monkeypatch.setattr(writer, "_keep", dies)
+    with pytest.raises(Killed):
+        build_to(site, site / "output", BuildOptions(workers=1))
+    monkeypatch.setattr(writer, "_keep", real)
+    assert tree(site / "output") == before  # the last good site, untouched
+    incremental(site)
+    assert tree(site / "output") == clean(site, tmp_path)
+
+
+def test_killed_after_the_swap_before_the_manifest_was_saved(site, tmp_path, monkeypatch):
+    """The manifest then describes the tree before: the new files' stamps do not match it."""
+    incremental(site)
+    edit_post(site)
+    monkeypatch.setattr(writer, "_save_kept", lambda *args: None)
+    incremental(site)
+    monkeypatch.undo()
+    replace(site / POSTS / "notes-on-solitude.md", "An added line.", "Another line.")
+    incremental(site)
+    assert tree(site / "output") == clean(site, tmp_path)
