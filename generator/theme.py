@@ -108,7 +108,8 @@ def _read_strings(path: Path, diag: Diagnostics) -> dict[str, dict[str, str]]:
         diag.error(path, *not_utf8(exc))
         return {}
     except YamlError as exc:
-        diag.error(path, exc.line, exc.message)
+        for line, message in exc.problems:  # every duplicate key, not only the first
+            diag.error(path, line, message)
         return {}
     if located.data is None:
         return {}

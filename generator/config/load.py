@@ -36,7 +36,8 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
     try:
         located = load(text)
     except YamlError as exc:
-        diag.error(path, exc.line, exc.message)
+        for line, message in exc.problems:  # every duplicate key, not only the first
+            diag.error(path, line, message)
         return None
     raw = located.data or {}
     if not isinstance(raw, dict):
