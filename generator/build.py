@@ -63,6 +63,7 @@ class BuildResult:
     theme: Theme | None = None  # as loaded for this build, so later stages (checks) need not read it again
     made: int = 0  # files the writer rendered or copied
     kept: int = 0  # files the writer kept from the last build, their inputs unchanged
+    root: Path | None = None  # the site folder it was built from (resolved): checks name files in it
     seconds: float = 0.0
 
     @property
@@ -152,7 +153,7 @@ def build(root: Path, options: BuildOptions | None = None,
     say = progress or (lambda _msg: None)
     root = root.resolve()
     problems: list[Diagnostic] = []
-    result = BuildResult()
+    result = BuildResult(root=root)
 
     def stage(run):
         """`run(diag)` with a collector of its own, for the stages that take one."""
@@ -180,7 +181,7 @@ def build(root: Path, options: BuildOptions | None = None,
     if memo is None and options.cache:  # the preview brings its own memo; `riji build` keeps one on disk
         memo_file = root / CACHE_DIR / "memo.pickle"
         memo = load_memo(memo_file)
-    sources = stage(lambda d: read_entries(config, d, memo))
+    sources = stage(lambda d: read_entries(root, config, d, memo))
     say(f"rendering Markdown of {len(sources)} documents")
     rendered = render_markdown(config, markdown_jobs(sources), options.cores, memo,
                                markdown_settings(config, theme.strings))

@@ -112,7 +112,6 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
     podcast = podcast_channel(raw.get("podcast"), codes, title, description, author, diag, path, located)
 
     settings = dict(  # checked in this order, so messages keep theirs
-        root=root,
         base_url=base_url,
         languages=languages,
         default_language=default,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -66,7 +65,6 @@ class Podcast:
 class Config:
     """Built only by `load_config`; every field is required so none is forgotten there."""
 
-    root: Path
     base_url: str
     languages: tuple[Language, ...]
     default_language: str
