@@ -11,6 +11,7 @@ from typing import Callable
 
 from . import markdown
 from .config import Config, load_config
+from .constants import CACHE_DIR
 from .media import probe_media
 from .constants import SITE_FILE
 from .diagnostics import Diagnostic, Diagnostics, in_order
@@ -32,7 +33,6 @@ from .theme import Theme, load_theme
 from .urls import site_urls
 from .writer import UnsafeOutput, write_output
 
-CACHE_DIR = ".riji-cache"
 PARALLEL_THRESHOLD = 48  # below this many uncached documents a process pool costs more than it saves
 
 
