@@ -46,6 +46,6 @@ def read_site(root: Path) -> Reading:
     if config is not None:
         reading.entries = read_entries(root, config, diag)
         reading.documents = [document(e, root) for e in reading.entries]
-    reading.source_problems = diag.items
+    reading.source_problems = list(diag.items)  # a copy: nothing shares this collector's list
     reading.lock, reading.lock_problems = read_lock(root)
     return reading
