@@ -11,6 +11,7 @@ from pathlib import Path
 from ..config import Config
 from ..constants import CONTENT_DIR, IGNORED
 from ..diagnostics import Diagnostics
+from ..generated import add_versions
 from .discovery import discover, list_files
 from .entries import LANG_KEYS, SHARED_KEYS, SourceDoc, SourceEntry
 from .frontmatter import UnclosedFrontMatter, read_text, split_front_matter
@@ -42,4 +43,4 @@ def read_entries(root: Path, config: Config, diag: Diagnostics, memo=None) -> li
                 entries.append(entry)
     if memo is not None:
         memo.forget_unseen()
-    return entries
+    return add_versions(entries, config.generated)  # languages made by OpenCC get their versions
