@@ -110,3 +110,14 @@ def test_without_javascript_there_is_no_pinyin_button(browser, base):
     page.goto(base + "zh/posts/tiktok-refugees/")
     assert not page.locator(".pinyin-toggle").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("locale, home", [("zh-TW", "zh-hant/"), ("zh-CN", "zh/"), ("en-GB", "")])
+def test_the_root_takes_a_first_time_reader_to_their_written_chinese(browser, base, locale, home):
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    page.goto(base)
+    if home:
+        page.wait_for_url(base + home)
+    assert page.url == base + home
+    context.close()

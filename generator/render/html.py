@@ -117,8 +117,8 @@ class Context:
         for item in items:
             lang = self.site.config.language(item.doc.lang)
             doc = doc_view(item.doc)
-            badge = (self.tr(here, "only_in", language=language_name(lang.code, self.locale, lang.name))
-                     if item.other_language else "")
+            name = language_name(lang, self.site.config.languages, self.locale, lang.name)
+            badge = self.tr(here, "only_in", language=name) if item.other_language else ""
             out.append(Card(doc, item.other_language, lang, badge, self.urls.path(doc.url),
                             self.format_date(doc.date), self.tr(here, "minutes_read", n=doc.reading_minutes),
                             self.tr(here, "listen") if doc.audio else "",
