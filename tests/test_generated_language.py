@@ -54,6 +54,18 @@ POSTS = {
         <!-- lang: zh -->
         软件和网络。
         """,
+    "content/posts/block.md": """\
+        ---
+        date: 2025-01-02
+        zh: {title: "简体块"}
+        zh-hant: {title: "繁體區塊"}
+        ---
+        <!-- lang: zh -->
+        简体的正文。
+
+        <!-- lang: zh-hant -->
+        作者的繁體正文。
+        """,
     "content/posts/hand.zh.md": """\
         ---
         date: 2025-01-01
@@ -101,6 +113,8 @@ def test_posts_pages_and_lists_are_converted_with_regional_phrasing(hant):
 def test_a_hand_written_version_wins_over_the_conversion(hant):
     html = text_of(hant, "zh-hant/posts/hand/index.html")
     assert "作者自己寫的繁體" in html and "親手寫的" in html
+    html = text_of(hant, "zh-hant/posts/block/index.html")
+    assert "作者的繁體正文" in html and "繁體區塊" in html and "簡體的正文" not in html
 
 
 def test_ui_strings_are_converted_from_chinese(hant):
@@ -195,3 +209,15 @@ def test_locale_alone_sets_every_tag_and_a_contradiction_warns(tmp_path):
     assert "<language>zh-tw</language>" in text_of(result, "zh/feed.xml")
     warned = [str(d) for d in result.diagnostics if "hreflang 'de'" in d.message]
     assert warned and warned[0].startswith("site.yaml:9:")
+
+
+def test_the_example_sites_traditional_podcast_reuses_the_chinese_recordings(example_output):
+    zh = feedparser.parse((example_output / "zh/podcast.xml").read_bytes())
+    hant = feedparser.parse((example_output / "zh-hant/podcast.xml").read_bytes())
+    assert not hant.bozo and hant.feed.language == "zh-tw" and len(hant.entries) == len(zh.entries) > 0
+    for a, b in zip(zh.entries, hant.entries):
+        (ea,), (eb,) = a.enclosures, b.enclosures
+        assert eb.href.startswith("https://riji.example.org/") and eb.length == ea.length
+        path = example_output / eb.href.removeprefix("https://riji.example.org/")
+        assert path.stat().st_size == int(eb.length)  # the file is there, beside the zh-hant post or in static/
+    assert "朗讀" in hant.feed.title  # 朗读 converted
