@@ -17,19 +17,35 @@ from types import MappingProxyType
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "babel", "feedgen", "lxml")
 
 
+def _digested(value: bytes):
+    raise TypeError("a digest's stand-in is never unpickled")
+
+
 class _Pickler(pickle.Pickler):
+    def __init__(self, buf, known: dict | None, shared: tuple):
+        super().__init__(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        self.known, self.shared = known, shared
+
     def reducer_override(self, obj):
-        if type(obj) is MappingProxyType:  # the frozen config's mappings
+        kind = type(obj)
+        if kind is MappingProxyType:  # the frozen config's mappings
             return dict, (dict(obj),)
+        if kind in self.shared:  # e.g. a post's view, on its page and in every list that shows it
+            hit = self.known.get(id(obj))
+            if hit is None or hit[0] is not obj:
+                hit = self.known[id(obj)] = (obj, digest(obj))
+            return _digested, (hit[1],)
         return NotImplemented
 
 
-def digest(*parts) -> bytes | None:
+def digest(*parts, known: dict | None = None, shared: tuple = ()) -> bytes | None:
     """A digest of `parts` by value, or None if they hold something that cannot be pickled or a cycle.
-    Pickled without its memo, so equal values give equal bytes whichever objects they share."""
+    Pickled without its memo, so equal values give equal bytes whichever objects they share. Objects
+    of the `shared` types (immutable, met on many pages) are digested once each and remembered in
+    `known`."""
     buf = io.BytesIO()
     try:
-        pickler = _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler = _Pickler(buf, known, shared if known is not None else ())
         pickler.fast = True
         pickler.dump(parts)
     except Exception:  # noqa: BLE001 - an unpicklable value: no digest, the file is just made

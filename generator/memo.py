@@ -66,11 +66,11 @@ class BuildMemo:
         """Whether saving would store anything new (a read, a forgotten entry, other Markdown)."""
         return bool(self.misses or self.markdown_changed or self.forgot)
 
-    def read_entry(self, read, kind, ident, name, paths, bundle, root: Path, config) -> tuple:
-        """`read(kind, ident, name, paths, bundle, root, config, diag)` with a collector of its own,
-        or its remembered answer: (entry, the problems reading it found)."""
+    def read_entry(self, read, kind, ident, name, paths, bundle, config, diag: Diagnostics):
+        """`read(kind, ident, name, paths, bundle, config, diag)`, or its remembered answer."""
         # any change to site.yaml starts afresh: parsing depends on its languages and timezone
-        settings = (_signature(root / SITE_FILE), tuple(config.codes), config.timezone)
+        # (the collector knows the site's root: it makes message paths relative to it)
+        settings = (_signature(Path(diag.root) / SITE_FILE), tuple(config.codes), config.timezone)
         key = (kind, ident, settings, tuple(_signature(p) for p in paths), _bundle_signature(bundle))
         with self.lock:
             self.seen.add(ident)
@@ -80,12 +80,13 @@ class BuildMemo:
             entry, problems = known[1], known[2]
         else:
             self.misses += 1
-            own = Diagnostics(root)
-            entry = read(kind, ident, name, paths, bundle, root, config, own)
-            problems = tuple(own.items)  # a tuple: what the memo keeps, no caller can change
+            own = Diagnostics(diag.root)
+            entry = read(kind, ident, name, paths, bundle, config, own)
+            problems = list(own.items)
             with self.lock:
                 self.entries[("entry", ident)] = (key, entry, problems)
-        return entry, problems
+        diag.items.extend(problems)
+        return entry
 
 
 def _format() -> str:

@@ -49,9 +49,13 @@ def _width(text: str) -> int:
 
 
 def _cut_width(text: str, limit: int) -> str:
+    """The longest start of `text` at most `limit` wide. Every character is at least 1 wide, so only
+    the first limit + 1 can matter; the wide ones among them are found by one regex scan."""
+    head = text[:limit + 1]
     w = 0
-    for i, ch in enumerate(text):
-        w += 2 if CJK.match(ch) else 1
+    wide = {m.start() for m in CJK.finditer(head)}
+    for i in range(len(head)):
+        w += 2 if i in wide else 1
         if w > limit:
             return text[:i]
     return text

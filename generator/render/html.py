@@ -26,7 +26,6 @@ from ..theme import Theme
 from . import TEMPLATE_ERROR, Lazy, Output
 from .. import diary
 from .feeds import root_feed_links
-from .pinyin import NAME as PINYIN_FILE
 from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Nav, PageView,
                     SiteView, SwitchOption, TagLink, TocItem)
 
@@ -100,7 +99,7 @@ class Context:
         switcher = []
         for other in config.languages:
             there = alternates_by.get(other.code)
-            name_here = language_name(other, config.languages, self.locale, other.name)
+            name_here = language_name(other.code, self.locale, other.name)
             switcher.append(SwitchOption(
                 other, other.code == lang.code, there, urls.home(other.code), name_here,
                 urls.path(there or urls.home(other.code)),
@@ -117,8 +116,8 @@ class Context:
         for item in items:
             lang = self.site.config.language(item.doc.lang)
             doc = doc_view(item.doc)
-            name = language_name(lang, self.site.config.languages, self.locale, lang.name)
-            badge = self.tr(here, "only_in", language=name) if item.other_language else ""
+            badge = (self.tr(here, "only_in", language=language_name(lang.code, self.locale, lang.name))
+                     if item.other_language else "")
             out.append(Card(doc, item.other_language, lang, badge, self.urls.path(doc.url),
                             self.format_date(doc.date), self.tr(here, "minutes_read", n=doc.reading_minutes),
                             self.tr(here, "listen") if doc.audio else "",
@@ -152,35 +151,34 @@ class Context:
         return TagLink(tag.name(self.lang.code), self.urls.path(self.urls.tag(self.lang.code, tag.slug)))
 
 
-SKELETONS = {"short_md": "MMMd", "year": "y"}  # forms each locale writes its own way: 3月1日, 2026年
-
-
 @lru_cache(maxsize=4096)
 def _format_day(day, locale: str, form: str) -> str:
-    if form in SKELETONS:
-        return format_skeleton(SKELETONS[form], day, locale=locale)
+    if form == "short_md":
+        return format_skeleton("MMMd", day, locale=locale)
     return babel_format_date(day, format=form, locale=locale)
 
 
-def language_name(lang: Language, languages, in_locale: Locale, fallback: str) -> str:
-    """The language's name in the page's language; with its script when the site has the same
-    language twice ("Chinese (Simplified)", "Chinese (Traditional)")."""
-    base = lang.code.split("-")[0]
-    if base not in in_locale.languages:
-        return fallback
-    own = Locale.parse(lang.locale)
-    if own.script and sum(other.code.split("-")[0] == base for other in languages) > 1:
-        return Locale(own.language, script=own.script).get_display_name(in_locale) or fallback
-    return in_locale.languages[base]
+def language_name(code: str, in_locale: Locale, fallback: str) -> str:
+    return in_locale.languages.get(code.split("-")[0], fallback)
+
+
+_VIEWS: dict[int, tuple[Doc, DocView]] = {}  # each document's view, made once per build (cleared by render_html)
 
 
 def doc_view(doc: Doc | None) -> DocView | None:
     if doc is None:
         return None
+    hit = _VIEWS.get(id(doc))
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    view = _VIEWS[id(doc)] = (doc, _make_view(doc))
+    return view[1]
+
+
+def _make_view(doc: Doc) -> DocView:
     return DocView(doc.lang, doc.title, doc.url, doc.html, doc.summary, doc.description, doc.date, doc.updated,
                    doc.reading_minutes, tuple(doc.headings), doc.audio, _toc(doc.toc), doc.toc_at,
-                   doc.entry.visibility,
-                   pinyin=PINYIN_FILE if doc.ruby else "")
+                   doc.entry.visibility)
 
 
 def _toc(headings) -> tuple[TocItem, ...]:
@@ -321,6 +319,8 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
         ctx.inputs = inputs and digest(inputs, {k: v for k, v in ctx.values.items() if not callable(v)})
         contexts[lang.code] = ctx
     last: list = [None, None]  # (plan, values) worked out for a digest, which a render right after reuses
+    known: dict = {}  # each document view's digest, worked out once
+    _VIEWS.clear()  # the last build's documents are let go
 
     def values_of(plan: PagePlan) -> dict:
         if last[0] is plan:
@@ -337,7 +337,7 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
         except Exception:  # noqa: BLE001 - rendering will report it
             return None
         last[0], last[1] = plan, values
-        return digest(ctx.inputs, plan.kind, values)
+        return digest(ctx.inputs, plan.kind, values, known=known, shared=(DocView,))
 
     def page_bytes(plan: PagePlan):
         """(the page, its diagnostics): a page's own problems travel with it."""

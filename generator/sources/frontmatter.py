@@ -88,8 +88,7 @@ def read_file(path: Path, codes: list[str], diag: Diagnostics) -> SourceFile | N
     try:
         located = load(yaml_text, line_offset=1)
     except YamlError as exc:
-        for line, message in exc.problems:  # every duplicate key, not only the first
-            diag.error(path, line, message)
+        diag.error(path, exc.line, exc.message)
         return None
     if located.data is None:
         located.data = {}
