@@ -11,6 +11,7 @@ from typing import Callable
 
 from . import markdown
 from .config import Config, load_config
+from .constants import CACHE_DIR
 from .media import probe_media
 from .constants import SITE_FILE
 from .diagnostics import Diagnostic, Diagnostics, in_order
@@ -25,6 +26,7 @@ from .render.feeds import feed_links, render_feeds, render_root_feeds
 from .render.files import bundle_files
 from .render.hosting import render_hosting
 from .render.html import render_html
+from .render.pinyin import render_pinyin
 from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
 from .sources import list_files, read_entries
@@ -32,7 +34,6 @@ from .theme import Theme, load_theme
 from .urls import site_urls
 from .writer import UnsafeOutput, write_output
 
-CACHE_DIR = ".riji-cache"
 PARALLEL_THRESHOLD = 48  # below this many uncached documents a process pool costs more than it saves
 
 
@@ -63,6 +64,7 @@ class BuildResult:
     theme: Theme | None = None  # as loaded for this build, so later stages (checks) need not read it again
     made: int = 0  # files the writer rendered or copied
     kept: int = 0  # files the writer kept from the last build, their inputs unchanged
+    root: Path | None = None  # the site folder it was built from (resolved): checks name files in it
     seconds: float = 0.0
 
     @property
@@ -116,8 +118,14 @@ def markdown_settings(config: Config, strings: dict) -> dict[str, dict]:
     def tr(code, key, default):
         return strings.get(code, {}).get(key) or strings.get(config.default_language, {}).get(key, default)
 
+    # Latin-only blocks in CJK text take the first Latin language's lang, Han runs in Latin text the
+    # first Chinese language's
+    latin = next((lang.hreflang for lang in config.languages if not lang.is_cjk), "")
+    han = next((lang.hreflang for lang in config.languages if lang.code.split("-")[0] == "zh"), "")
     return {lang.code: {"smart_quotes": not lang.is_cjk, "base_url": config.base_url,
-                        "labels": (tr(lang.code, "footnotes", "Notes"), tr(lang.code, "footnote_back", "Back"))}
+                        "labels": (tr(lang.code, "footnotes", "Notes"), tr(lang.code, "footnote_back", "Back")),
+                        "convert": lang.convert, "cjk_spacing": lang.cjk_spacing, "pinyin": lang.pinyin,
+                        "latin_lang": latin if lang.is_cjk else "", "han_lang": "" if lang.is_cjk else han}
             for lang in config.languages}
 
 
@@ -152,7 +160,7 @@ def build(root: Path, options: BuildOptions | None = None,
     say = progress or (lambda _msg: None)
     root = root.resolve()
     problems: list[Diagnostic] = []
-    result = BuildResult()
+    result = BuildResult(root=root)
 
     def stage(run):
         """`run(diag)` with a collector of its own, for the stages that take one."""
@@ -172,7 +180,7 @@ def build(root: Path, options: BuildOptions | None = None,
         return finish()
     result.config = config
     config_broken = any(d.severity == "error" for d in problems)  # content is still checked, not rendered
-    theme, found = load_theme(root, config.theme, config.codes)
+    theme, found = load_theme(root, config.theme, config.codes, config.generated)
     problems += found
     result.theme = theme
     say("reading content")
@@ -180,7 +188,7 @@ def build(root: Path, options: BuildOptions | None = None,
     if memo is None and options.cache:  # the preview brings its own memo; `riji build` keeps one on disk
         memo_file = root / CACHE_DIR / "memo.pickle"
         memo = load_memo(memo_file)
-    sources = stage(lambda d: read_entries(config, d, memo))
+    sources = stage(lambda d: read_entries(root, config, d, memo))
     say(f"rendering Markdown of {len(sources)} documents")
     rendered = render_markdown(config, markdown_jobs(sources), options.cores, memo,
                                markdown_settings(config, theme.strings))
@@ -220,6 +228,7 @@ def build(root: Path, options: BuildOptions | None = None,
     add(render_podcast(site))
     add(render_sitemap(site))
     add(render_on_this_day(site))
+    add(render_pinyin((doc.url, doc.ruby) for entry in site.entries for doc in entry.docs.values()))
     add(render_hosting(site, asset_urls))
     add(render_html(site, theme, root, asset_urls=asset_urls, static_names=set(statics),
                     feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),

@@ -44,15 +44,20 @@ class Part:
 
 
 def split(fragment: str) -> list[Part]:
-    """Text and markup in document order; each part knows whether it sits inside code or inside an
-    element that names its own language."""
+    """Text and markup in document order; each part knows whether it sits inside code, inside ruby
+    or inside an element that names its own language."""
     parts: list[Part] = []
     stack: list[tuple[str, bool]] = []  # open elements: (name, has lang)
+    depth = {"code": 0, "lang": 0, "ruby": 0}
     pos = 0
 
+    def count(name: str, has_lang: bool, step: int) -> None:
+        depth["code"] += step if name in CODE else 0
+        depth["lang"] += step if has_lang else 0
+        depth["ruby"] += step if name == "ruby" else 0
+
     def state() -> tuple[bool, bool, bool]:
-        return (any(n in CODE for n, _ in stack), any(l for _, l in stack),
-                any(n == "ruby" for n, _ in stack))
+        return depth["code"] > 0, depth["lang"] > 0, depth["ruby"] > 0
 
     while pos < len(fragment):
         m = _MARKUP.search(fragment, pos)
@@ -64,10 +69,15 @@ def split(fragment: str) -> list[Part]:
         closing, name = m.group(1) == "/", (m.group(2) or "").lower()
         part = Part(m.group(0), name, closing, True)
         if name and not closing and part.opening:
-            stack.append((name, bool(_LANG_ATTR.search(m.group(3) or ""))))
-        if name and closing and any(n == name for n, _ in stack):
-            while stack and stack.pop()[0] != name:
-                pass
+            entry = (name, bool(_LANG_ATTR.search(m.group(3) or "")))
+            stack.append(entry)
+            count(*entry, 1)
+        elif name and closing and any(n == name for n, _ in stack):
+            while stack:
+                entry = stack.pop()
+                count(*entry, -1)
+                if entry[0] == name:
+                    break
         part.in_code, part.in_lang, part.in_ruby = state()
         parts.append(part)
         pos = m.end()

@@ -21,12 +21,14 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from . import constants
+from . import constants, typography
+from .conversion import convert_html, convert_text
 from .markdown_diary import caption, diary_plugin
+from .pinyin import ruby_html
 from .text import count
 
 PLACEHOLDER = "riji:md/"
-RENDER_VERSION = "4"  # bump when output for the same source changes, to invalidate caches
+RENDER_VERSION = "5"  # bump when output for the same source changes, to invalidate caches
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Rendered:
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
     words: int = 0  # Latin words and CJK characters, counted here so the cache keeps them
     cjk: int = 0
+    ruby: str = ""  # the HTML with pinyin ruby, for the pinyin toggle; "" without pinyin
 
 
 def heading_id(text: str) -> str:
@@ -142,8 +145,11 @@ def _render_footnote_anchor(self, tokens, idx, options, env):
 
 
 def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str = "",
-           labels: tuple[str, str] = ("Notes", "Back to text")) -> Rendered:
-    """Render Markdown; `line_offset` is the file line of the text's first line, for messages."""
+           labels: tuple[str, str] = ("Notes", "Back to text"), convert: str = "", cjk_spacing: bool = False,
+           latin_lang: str = "", han_lang: str = "", pinyin: bool = False) -> Rendered:
+    """Render Markdown; `line_offset` is the file line of the text's first line, for messages.
+    Then, on the HTML's text only: `convert` it by that OpenCC conversion; mark Latin-only blocks
+    `latin_lang`; space Han and Latin (`cjk_spacing`); mark Han runs `han_lang`; make the pinyin ruby."""
     md = parser(smart_quotes)
     env: dict = {"links": [], "base_url": base_url, "labels": labels}
     tokens = md.parse(text, env)
@@ -165,8 +171,13 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
         else:
             out.append(renderer.renderToken(tokens, i, md.options, env))
     html_out = "".join(out)
+    html_out = typography.finish(html_out, latin_lang=latin_lang, cjk_spacing=cjk_spacing, han_lang=han_lang)
+    ruby = ruby_html(html_out) if pinyin else ""  # read from the source text: pypinyin knows it best
+    if convert:
+        html_out, ruby = convert_html(html_out, convert), convert_html(ruby, convert)
+        headings = [(level, ident, convert_text(title, convert)) for level, ident, title in headings]
     words, cjk = count(html_to_text(html_out))
-    return Rendered(html_out, env["links"], headings, words, cjk)
+    return Rendered(html_out, env["links"], headings, words, cjk, ruby)
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -66,11 +66,11 @@ class BuildMemo:
         """Whether saving would store anything new (a read, a forgotten entry, other Markdown)."""
         return bool(self.misses or self.markdown_changed or self.forgot)
 
-    def read_entry(self, read, kind, ident, name, paths, bundle, config, diag: Diagnostics):
-        """`read(kind, ident, name, paths, bundle, config, diag)`, or its remembered answer."""
+    def read_entry(self, read, kind, ident, name, paths, bundle, root: Path, config) -> tuple:
+        """`read(kind, ident, name, paths, bundle, root, config, diag)` with a collector of its own,
+        or its remembered answer: (entry, the problems reading it found)."""
         # any change to site.yaml starts afresh: parsing depends on its languages and timezone
-        # (the collector knows the site's root: it makes message paths relative to it)
-        settings = (_signature(Path(diag.root) / SITE_FILE), tuple(config.codes), config.timezone)
+        settings = (_signature(root / SITE_FILE), tuple(config.codes), config.timezone)
         key = (kind, ident, settings, tuple(_signature(p) for p in paths), _bundle_signature(bundle))
         with self.lock:
             self.seen.add(ident)
@@ -80,13 +80,12 @@ class BuildMemo:
             entry, problems = known[1], known[2]
         else:
             self.misses += 1
-            own = Diagnostics(diag.root)
-            entry = read(kind, ident, name, paths, bundle, config, own)
-            problems = list(own.items)
+            own = Diagnostics(root)
+            entry = read(kind, ident, name, paths, bundle, root, config, own)
+            problems = tuple(own.items)  # a tuple: what the memo keeps, no caller can change
             with self.lock:
                 self.entries[("entry", ident)] = (key, entry, problems)
-        diag.items.extend(problems)
-        return entry
+        return entry, problems
 
 
 def _format() -> str:

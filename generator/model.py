@@ -9,10 +9,11 @@ import os
 import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import diary, slugs, text
+from . import diary, slugs, text, typography
 from .chapters import Chapter, parse_chapters
 from .config import Config
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
@@ -51,6 +52,7 @@ class Doc:
     toc: tuple = ()  # the headings its table of contents lists; () for none
     toc_at: int | None = None  # where in `html` a `[TOC]` paragraph put it; None: at the top
     aliases: tuple[str, ...] = ()  # old site-relative URLs that redirect here
+    ruby: str = ""  # `html` with pinyin ruby, for the theme's pinyin toggle; "" for none
 
     @property
     def date(self) -> datetime | None:
@@ -303,17 +305,19 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                 continue
             seen_urls[url] = sdoc.path
             r = rendered[(src.name, code)]
-            html = _resolve_links(r, sdoc, src, code, by_path, published, urls, diag)
+            resolve = _resolve_links(r, sdoc, src, code, by_path, published, urls, diag)
+            html, ruby = resolve(r.html), resolve(r.ruby)
             if images and src.bundle is not None:
-                html = _size_images(html, sdoc.path.parent, images)
-            html, toc, toc_at = _contents(html, r.headings, src, config)
-            summary = _summary(sdoc.meta, html)
-            description = str(sdoc.meta.get("description") or text.shorten(summary, 160))
+                html, ruby = (_size_images(h, sdoc.path.parent, images) for h in (html, ruby))
+            html, toc, toc_at = _contents(html, r.headings, src, config)  # the ruby keeps the mark, for pinyin.js
+            spaced = typography.space_text if config.language(code).cjk_spacing else str
+            summary = spaced(_summary(sdoc.meta, html))
+            description = spaced(str(sdoc.meta.get("description") or text.shorten(summary, 160)))
             audio = (media or {}).get((src.name, code))
-            entry.docs[code] = Doc(entry, code, str(sdoc.meta["title"]).strip(), url, html, summary,
+            entry.docs[code] = Doc(entry, code, spaced(str(sdoc.meta["title"]).strip()), url, html, summary,
                                    description, text.minutes(r.words, r.cjk), r.headings,
                                    sdoc.meta, sdoc, audio=audio, chapters=_chapters(src, sdoc, audio, diag),
-                                   episode_type=_episode_type(sdoc, diag), toc=toc, toc_at=toc_at)
+                                   episode_type=_episode_type(sdoc, diag), toc=toc, toc_at=toc_at, ruby=ruby)
         if entry.docs:
             _aliases(entry, config, urls, aliases, diag)
             entries.append(entry)
@@ -454,8 +458,9 @@ def _check_podcast(site: Site, root: Path, diag: Diagnostics) -> None:
 
 
 def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by_path, published,
-                   urls: Urls, diag: Diagnostics) -> str:
-    """Check the document's local links and swap `.md` placeholders for real URLs."""
+                   urls: Urls, diag: Diagnostics) -> Callable[[str], str]:
+    """Check the document's local links; the function it returns swaps `.md` placeholders for real
+    URLs in the document's HTML (and in its pinyin version)."""
     targets: dict[str, str] = {}
     base_dir = sdoc.path.parent
     for href, line in r.links:
@@ -482,8 +487,8 @@ def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by
         url = urls.document(target.kind, code, target.slug)
         targets[href] = urls.path(url) + (f"#{frag}" if frag else "")
     if not targets:
-        return r.html
-    return _PLACEHOLDER.sub(lambda m: targets.get(m.group(1), "#"), r.html)
+        return str
+    return lambda html: _PLACEHOLDER.sub(lambda m: targets.get(m.group(1), "#"), html)
 
 
 _IMG = re.compile(r'<img src="([^"]+)"(?![^>]*\swidth=)')

@@ -14,6 +14,7 @@ import jinja2
 
 from .constants import FINGERPRINT_LENGTH
 from .diagnostics import Diagnostic, Diagnostics, not_utf8
+from .generated import fill_strings
 from .sources.discovery import list_files
 
 from .yamlfile import YamlError, load
@@ -64,7 +65,8 @@ class Theme:
         return name
 
 
-def load_theme(root: Path, name: str, codes: list[str] | None = None) -> tuple[Theme, list[Diagnostic]]:
+def load_theme(root: Path, name: str, codes: list[str] | None = None,
+               generated: tuple = ()) -> tuple[Theme, list[Diagnostic]]:
     """(the theme `name` over the default one, its diagnostics); `codes` are the site's languages,
     each of which should have every UI string (a missing one falls back to the default language,
     with a warning). The theme's own files are read here, so renderers read nothing from disk."""
@@ -91,6 +93,7 @@ def load_theme(root: Path, name: str, codes: list[str] | None = None) -> tuple[T
         if path.is_file():
             for lang, table in _read_strings(path, diag).items():
                 strings.setdefault(lang, {}).update(table)
+    strings = fill_strings(strings, generated)  # a language made by OpenCC: its source's, converted
     _missing_strings(strings, codes or [], dirs, diag)
     assets: dict[str, Path] = {}
     for d in reversed(dirs):  # a site theme's files may come from the site; the default theme's, from itself
@@ -108,7 +111,8 @@ def _read_strings(path: Path, diag: Diagnostics) -> dict[str, dict[str, str]]:
         diag.error(path, *not_utf8(exc))
         return {}
     except YamlError as exc:
-        diag.error(path, exc.line, exc.message)
+        for line, message in exc.problems:  # every duplicate key, not only the first
+            diag.error(path, line, message)
         return {}
     if located.data is None:
         return {}

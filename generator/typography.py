@@ -117,3 +117,14 @@ def _matching_close(parts: list[Part], start: int) -> int:
             if depth == 0:
                 return j
     return len(parts)
+
+
+def finish(fragment: str, *, latin_lang: str = "", cjk_spacing: bool = False, han_lang: str = "") -> str:
+    """The typography a language asks for, in the order that keeps each step's marks intact."""
+    if latin_lang:
+        fragment = mark_latin_blocks(fragment, latin_lang)
+    if cjk_spacing:
+        fragment = space_html(fragment)
+    if han_lang:
+        fragment = wrap_han(fragment, han_lang)
+    return fragment

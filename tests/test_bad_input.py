@@ -283,3 +283,10 @@ def test_a_tag_without_a_name_warns_once_per_language(tmp_path):
         "content/posts/b.md:3: warning: tag 'reading' has no zh name in site.yaml, so zh pages show 'reading'; add it "
         "under tags: reading: {zh: ...}",
     ], warnings
+
+
+def test_every_duplicate_key_of_a_file_is_reported_in_one_run(tmp_path):
+    write_site(tmp_path, {"content/posts/twice.md": "---\ndate: 2025-01-01\nslug: a\ndate: 2025-01-02\nslug: b\n"
+                                                    "en: {title: T}\n---\n<!-- lang: en -->\nx\n"})
+    errs = errors(build_fixture(tmp_path))
+    assert [e.split(": error: ")[0] for e in errs] == ["content/posts/twice.md:4", "content/posts/twice.md:5"], errs

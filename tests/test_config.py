@@ -98,8 +98,20 @@ def test_publish_targets_keep_their_lines_without_reading_site_yaml_again(tmp_pa
     assert config.publish_lines[0][""] == first and config.publish_lines[1]["type"] == first + 2
     (tmp_path / "site.yaml").unlink()  # later stages take the parsed config, not the file
     diag = Diagnostics(tmp_path)
-    targets = parse_targets(config, diag)
+    targets = parse_targets(tmp_path, config, diag)
     assert [t.name for t in targets] == ["pages"]
     assert [str(d) for d in diag.errors] == [
         f"site.yaml:{first + 3}: error: unknown key 'pat' for a dir target (did you mean 'path'?)",
         f"site.yaml:{first + 1}: error: dir target 'local' needs 'path'"]
+
+
+def test_the_config_holds_settings_not_the_site_folder(tmp_path):
+    """site.yaml's values only: stages that need the folder are given it, so one parsed config can
+    serve a copy of the site elsewhere."""
+    from dataclasses import fields
+
+    from generator.config import Config
+
+    config, errs = load(tmp_path, MINIMAL_SITE_YAML)
+    assert errs == []
+    assert "root" not in {f.name for f in fields(Config)} and not hasattr(config, "root")

@@ -86,7 +86,7 @@ from generator.commands.publish import publish_site  # noqa: E402
 def post(slug, date, visibility=None, body="Text.", extra=""):
     vis = f"visibility: {visibility}\n" if visibility else ""
     return (f"---\ndate: {date}\nslug: {slug}\ntags: [culture]\n{vis}{extra}en:\n  title: \"{slug.title()}\"\n"
-            f"zh:\n  title: \"{slug}中文\"\n---\n<!-- lang: en -->\n{body}\n<!-- lang: zh -->\n中文。\n")
+            f"zh:\n  title: \"{slug} 中文\"\n---\n<!-- lang: en -->\n{body}\n<!-- lang: zh -->\n中文。\n")
 
 
 VISIBILITY_SITE = {
@@ -162,11 +162,11 @@ def test_on_this_day_lists_other_years_in_the_page_language(tmp_path):
     result = build_fixture(write_site(tmp_path, VISIBILITY_SITE))
     page = text_of(result, "zh/posts/open/index.html")
     section = page[page.index('class="on-this-day"'):]
-    assert "那年今日" in section and "open-earlier中文" in section and "hidden" not in section
+    assert "那年今日" in section and "open-earlier 中文" in section and "hidden" not in section
     assert "2024" in section
     index = json.loads(text_of(result, "zh/on-this-day.json"))
     assert [p["url"] for p in index["03-01"]] == ["/zh/posts/open/", "/zh/posts/open-earlier/"]
-    assert index["03-01"][1] == {"title": "open-earlier中文", "url": "/zh/posts/open-earlier/", "year": 2024}
+    assert index["03-01"][1] == {"title": "open-earlier 中文", "url": "/zh/posts/open-earlier/", "year": 2024}
     assert 'data-on-this-day="/zh/on-this-day.json"' in text_of(result, "zh/index.html")
 
 
@@ -177,7 +177,7 @@ def test_calendar_links_each_written_day_with_a_label(tmp_path):
     assert "<caption>2025: 1 day written</caption>" in archive
     assert 'href="/en/posts/open/" title="March 1, 2025: Open"' in archive
     zh = text_of(result, "zh/archive/index.html")
-    assert "2025年3月1日：open中文" in zh and "<th scope=\"row\">周一</th>" in zh
+    assert "2025年3月1日：open 中文" in zh and "<th scope=\"row\">周一</th>" in zh
 
 
 ALIASED = {

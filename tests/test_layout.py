@@ -131,3 +131,20 @@ def test_every_subpackage_is_installed():
     scripts = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
     module, _, func = scripts["riji"].partition(":")
     assert callable(getattr(__import__(module, fromlist=[func]), func))
+
+
+def test_no_diagnostics_list_is_shared_or_sliced_by_length():
+    """Each stage returns its own problems: a collector's list aliased into another object, sliced
+    from a length taken earlier, or counted to see what is new is the shared state issue 8 removed."""
+    import re
+
+    banned = {
+        "a collector's list aliased": re.compile(r"(?<![=!<>+*/|&-])=\s*[A-Za-z_][\w.]*\.items\s*(#.*)?$"),
+        "a list sliced from a length taken before": re.compile(r"\[\s*before\s*:\s*\]"),
+        "a collector counted to see what is new": re.compile(r"len\(\s*[\w.]*diag[\w.]*\s*\)"),
+    }
+    found = [f"{path.relative_to(PACKAGE.parent)}:{n}: {what}"
+             for path in sorted(PACKAGE.rglob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             for what, pattern in banned.items() if pattern.search(line)]
+    assert found == []

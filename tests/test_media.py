@@ -43,7 +43,7 @@ def probe(tmp_path: Path, files: dict):
     write_site(tmp_path, files)
     diag = Diagnostics(tmp_path)
     config = load_config(tmp_path, diag)
-    media, problems = probe_media(config, site_urls(config), tmp_path, read_entries(config, diag))
+    media, problems = probe_media(config, site_urls(config), tmp_path, read_entries(tmp_path, config, diag))
     diag.items += problems
     return media, diag
 

@@ -537,3 +537,13 @@ def test_a_card_image_and_episode_art_are_set_apart(tmp_path):
     bad = {**chosen, "content/posts/walk/square.png": image(1200, 630)}
     errs = errors(build_fixture(podcast_site(tmp_path / "bad", **bad)))
     assert len(errs) == 1 and "episode_image 'square.png' is 1200×630 pixels" in errs[0], errs
+
+
+def test_malformed_chapters_are_errors_with_or_without_a_podcast(tmp_path):
+    """They were dropped in silence when site.yaml had no podcast: section."""
+    bad = WALK_EN.replace('  - {start: "0:01", title: "The heron"}', '  - {start: "9:99", title: "Late"}\n  - {start: 0}')
+    for name, site_yaml in (("with", PODCAST_YAML), ("without", MINIMAL_SITE_YAML)):
+        errs = errors(build_fixture(podcast_site(tmp_path / name, site_yaml,
+                                                 **{"content/posts/walk/index.en.md": bad})))
+        assert len(errs) == 2 and all(e.startswith("content/posts/walk/index.en.md:") for e in errs), (name, errs)
+        assert any("chapter 3 must have exactly 'start' and 'title'" in e for e in errs), (name, errs)

@@ -143,3 +143,29 @@ def test_bundle_images_get_their_size_so_pages_do_not_jump(tmp_path):
     html = text_of(result, "en/posts/walk/index.html")
     assert '<img src="river%20bank.png" width="120" height="80"' in html
     assert '<img src="https://example.org/x.png" alt="remote"' in html
+
+
+def test_the_memo_returns_an_entrys_problems_and_keeps_its_own_copy(tmp_path):
+    """The preview's memo hands back what reading found instead of adding to a caller's list."""
+    from types import SimpleNamespace
+
+    from generator.memo import BuildMemo
+
+    post = tmp_path / "content/posts/rain.md"
+    post.parent.mkdir(parents=True)
+    post.write_text("---\ndate: soon\n---\n")
+    config = SimpleNamespace(codes=("en", "zh"), timezone="UTC")
+    reads = []
+
+    def read(kind, ident, name, paths, bundle, root, config, diag):
+        reads.append(ident)
+        diag.error(paths[0], 2, "invalid date")
+        return "entry"
+
+    memo = BuildMemo()
+    args = ("post", "posts/rain", "rain", [post], None, tmp_path, config)
+    entry, problems = memo.read_entry(read, *args)
+    assert entry == "entry" and [str(d) for d in problems] == ["content/posts/rain.md:2: error: invalid date"]
+    assert isinstance(problems, tuple)  # a caller cannot change what the memo remembers
+    again, remembered = memo.read_entry(read, *args)
+    assert (again, remembered) == (entry, problems) and reads == ["posts/rain"] and memo.hits == 1

@@ -29,7 +29,7 @@ FIXTURE = SITES / "translations"
 def documents(root: Path):
     diag = Diagnostics(root)
     config = load_config(root, diag)
-    entries = read_entries(config, diag)
+    entries = read_entries(root, config, diag)
     assert not diag.items, diag.items
     return [document(e, root) for e in entries], config.codes
 

@@ -58,3 +58,26 @@ def test_latin_blocks_in_chinese_text_get_the_latin_language():
     assert '<h2 id="english-heading" lang="en">' in out
     assert "<p>中文 <code>code</code> 段落</p>" in out
     assert "<p><code>only code</code></p>" in out
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from generator import htmltext  # noqa: E402
+
+PIECES = st.sampled_from(["<p>", "</p>", "<code>", "</code>", "<a href=\"/中文/x\">", "</a>", "<em>", "</em>",
+                          "<!-- 中文 -->", "<br>", "<kbd>", "</kbd>", "<pre>", "</pre>", "&amp;", "&lt;", "<",
+                          ">", "'", '"', " ", "\n", "中文", "English", "3", "“", "”", "·", "<script>a<b</script>",
+                          '<img alt="中文A" src="x.png">', "<span lang=\"en\">", "</span>"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=30).map("".join))
+def test_markup_and_code_survive_any_fragment(fragment):
+    assert htmltext.join(htmltext.split(fragment)) == fragment
+    assert htmltext.map_text(fragment, lambda t: t) == fragment
+    spaced = space_html(fragment)
+
+    def markup(s):
+        return [p.raw for p in htmltext.split(s) if p.markup or p.in_code]
+    assert markup(spaced) == markup(fragment)  # tags, attributes and code byte for byte
+    assert spaced.replace(" ", "") == fragment.replace(" ", "") or "&" in fragment or "<" in fragment

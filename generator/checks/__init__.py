@@ -8,6 +8,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from ..constants import SITE_FILE
 from ..diagnostics import Diagnostic, Diagnostics
 from ..render import materialize
 from ..writer import write_files
@@ -33,7 +34,7 @@ def check_site(result, *, folder: Path | None = None, validate_html: bool | None
     if site is None:  # the build failed before it had a site: its own diagnostics say why
         return [Diagnostic("site", None, "the build failed, so nothing was checked")]
     config = result.config or site.config
-    diag = Diagnostics(config.root)
+    diag = Diagnostics(result.root)
     files, _problems = materialize(result.files)  # a page that fails is in the build's diagnostics
     texts = {p: _bytes(v).decode("utf-8", "replace") for p, v in files.items() if p.endswith(".html")}
     styles = {p: _bytes(v).decode("utf-8", "replace") for p, v in files.items() if p.endswith(".css")}
@@ -48,7 +49,7 @@ def check_site(result, *, folder: Path | None = None, validate_html: bool | None
         found, reason = _validate({p: files[p] for p in texts}, folder)
         problems += found
         if reason:
-            diag.warning(config.root / "site.yaml", config.line("check", "validate_html"),
+            diag.warning(result.root / SITE_FILE, config.line("check", "validate_html"),
                          f"HTML was not validated: {reason}; set check.validate_html: false to skip it")
 
     Blame(site, result.theme, files, texts, smap, diag).report(problems)

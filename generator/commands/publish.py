@@ -49,7 +49,7 @@ def publish_site(root: Path, names: list[str], dry_run: bool = False, progress=N
     root = root.resolve()
     diag = Diagnostics(root)
     config = load_config(root, diag)
-    targets = parse_targets(config, diag) if config is not None else []
+    targets = parse_targets(root, config, diag) if config is not None else []
     if config is not None and not config.publish and not diag:
         diag.error(root / "site.yaml", None, "no publish targets: add for example\n"
                                              "publish:\n  - {name: local, type: dir, path: ../public}")

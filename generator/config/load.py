@@ -4,12 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .. import generated
 from ..constants import SITE_FILE, base_path
 from ..diagnostics import Diagnostics, did_you_mean, not_utf8
 from ..yamlfile import Located, YamlError, load
 from . import sections
 from .podcast import podcast_channel
-from .types import Config, freeze
+from .types import Config, freeze, generation_plan
 from .values import good_base_url, per_language, section, switches, unknown_keys
 
 TOP_KEYS = {
@@ -36,7 +37,8 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
     try:
         located = load(text)
     except YamlError as exc:
-        diag.error(path, exc.line, exc.message)
+        for line, message in exc.problems:  # every duplicate key, not only the first
+            diag.error(path, line, message)
         return None
     raw = located.data or {}
     if not isinstance(raw, dict):
@@ -46,6 +48,7 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
 
     languages = sections.languages(raw.get("languages"), diag, path, located)
     codes = [lang.code for lang in languages]
+    raw = generated.fill_texts(raw, generation_plan(languages), codes)  # made languages get their texts
     default = raw.get("default_language", codes[0] if codes else "en")
     if default not in codes:
         diag.error(path, located.line("default_language"),
@@ -111,7 +114,6 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
     podcast = podcast_channel(raw.get("podcast"), codes, title, description, author, diag, path, located)
 
     settings = dict(  # checked in this order, so messages keep theirs
-        root=root,
         base_url=base_url,
         languages=languages,
         default_language=default,

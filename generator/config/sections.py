@@ -2,22 +2,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from urllib.parse import urlsplit
 
-from babel import Locale, UnknownLocaleError
-
+from .. import locales
+from ..conversion import CONFIGS as CONVERSIONS
 from ..diagnostics import Diagnostics, did_you_mean
 from ..yamlfile import Located
 from .types import Language, MenuItem
 
-# Sensible forms of the languages riji knows well; others are derived from their code.
-KNOWN_LANGUAGES = {
-    "en": dict(name="English", locale="en", hreflang="en", feed_language="en", og_locale="en_US"),
-    "zh": dict(name="中文", locale="zh_Hans_CN", hreflang="zh-Hans", feed_language="zh-cn",
-               og_locale="zh_CN"),
-}
 PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")  # each language has a folder
-LANGUAGE_KEYS = {"code", "name", "locale", "prefix", "hreflang", "feed_language", "og_locale"}
+LANGUAGE_KEYS = {"code", "name", "locale", "prefix", "hreflang", "feed_language", "og_locale", "from", "convert",
+                 "typography"}
 FEED_KEYS = {"full_content": True, "items": 20, "tag_feeds": True}
 CHECK_KEYS = {"allowed_hosts": [], "validate_html": True}
 HOSTING_KEYS = {"redirects": False, "headers": False}  # Netlify/Cloudflare _redirects and _headers
@@ -30,50 +26,98 @@ def languages(raw, diag, path, located) -> tuple[Language, ...]:
     if not isinstance(raw, list) or not raw:
         diag.error(path, located.line("languages"), "'languages' must be a non-empty list")
         raw = [{"code": "en"}, {"code": "zh"}]
-    out, seen_prefix = [], set()
-    for i, item in enumerate(raw):
-        if isinstance(item, str):
-            item = {"code": item}
+    items = [{"code": item} if isinstance(item, str) else item for item in raw]
+    codes = [item["code"] for item in items if isinstance(item, dict) and isinstance(item.get("code"), str)]
+    out, seen_prefix, sources = [], set(), {}
+    for i, item in enumerate(items):
+        def line(*keys):
+            return located.line("languages", i, *keys)
+
         if not isinstance(item, dict) or not isinstance(item.get("code"), str):
-            diag.error(path, located.line("languages"), f"language #{i + 1} needs a 'code'")
+            diag.error(path, line(), f"language #{i + 1} needs a 'code'")
             continue
         for key in item:
             if key not in LANGUAGE_KEYS:
-                diag.error(path, located.line("languages"),
-                           f"unknown language key '{key}'{did_you_mean(str(key), LANGUAGE_KEYS)}")
+                diag.error(path, line(key), f"unknown language key '{key}'{did_you_mean(str(key), LANGUAGE_KEYS)}")
         code = item["code"]
-        known = KNOWN_LANGUAGES.get(code, {})
-        locale = str(item.get("locale", known.get("locale", code)))
-        try:
-            babel_locale = Locale.parse(locale)
-        except (UnknownLocaleError, ValueError):
-            diag.error(path, located.line("languages"), f"unknown locale '{locale}' for language '{code}'")
-            babel_locale = Locale.parse("en")
+        locale_name = str(item.get("locale", locales.default_locale(code)))
+        babel_locale = locales.parse(locale_name)
+        if babel_locale is None:
+            diag.error(path, line("locale"), f"unknown locale '{locale_name}' for language '{code}'")
+            babel_locale = locales.parse("en")
+        tags = locales.derive(babel_locale)
+        for key in locales.TAGS:
+            if key in item:
+                tags[key] = str(item[key])
+                problem = locales.contradiction(key, tags[key], babel_locale)
+                if problem:
+                    diag.warning(path, line(key), f"language '{code}': {problem}")
         prefix = str(item.get("prefix", code.lower())).strip("/")
         if not PREFIX.match(prefix):
-            diag.error(path, located.line("languages"),
+            diag.error(path, line("prefix"),
                        f"prefix '{prefix}' of language '{code}' must be a folder name such as '{code}': "
                        f"lowercase letters, digits and dashes")
             prefix = re.sub(r"[^a-z0-9-]+", "-", code.lower()).strip("-") or "lang"
         if prefix in seen_prefix:
-            diag.error(path, located.line("languages"), f"two languages share the URL prefix '{prefix}'")
+            diag.error(path, line("prefix"), f"two languages share the URL prefix '{prefix}'")
             while prefix in seen_prefix:  # reported once here, not again as every page's URL clash
                 prefix += "-" + re.sub(r"[^a-z0-9-]+", "-", code.lower()).strip("-")
         seen_prefix.add(prefix)
+        source, convert = _generated(item, code, codes, diag, path, line)
+        if source:
+            sources[code] = (source, line("from"))
+        chinese = code.lower().split("-")[0] == "zh"
+        typography = _typography(item.get("typography"), code, chinese, diag, path, line)
         out.append(Language(
-            code=code,
-            name=str(item.get("name", known.get("name") or babel_locale.get_display_name(babel_locale))),
-            locale=locale,
-            prefix=prefix,
-            hreflang=str(item.get("hreflang", known.get("hreflang", code))),
-            feed_language=str(item.get("feed_language", known.get("feed_language", code.lower()))),
-            og_locale=str(item.get("og_locale", known.get("og_locale", str(babel_locale)))),
-        ))
+            code=code, name=str(item.get("name", locales.name(code, babel_locale))), locale=str(babel_locale),
+            prefix=prefix, source=source, convert=convert, **tags, **typography))
+    order, cyclic = locales.generation_order({c: s for c, (s, _line) in sources.items()})
+    for code in cyclic:
+        diag.error(path, sources[code][1], f"language '{code}' is generated from '{sources[code][0]}', which is "
+                                           f"generated from it in turn (a cycle): write one of them by hand")
+    if cyclic:
+        out = [replace(lang, source="", convert="") if lang.code in cyclic else lang for lang in out]
     if not out:  # every entry was broken (and reported): carry on with the defaults
         return languages(None, Diagnostics(), path, located)
     if len({lang.code for lang in out}) != len(out):
         diag.error(path, located.line("languages"), "a language code is listed twice")
     return tuple(out)
+
+
+def _generated(item, code, codes, diag, path, line) -> tuple[str, str]:
+    """`from:` and `convert:` of a language made by OpenCC from another, checked; ("", "") if none."""
+    if "from" not in item and "convert" not in item:
+        return "", ""
+    source, convert = str(item.get("from", "")), str(item.get("convert", ""))
+    others = [c for c in codes if c != code]
+    if source not in others:
+        diag.error(path, line("from") or line(), f"language '{code}' is generated from unknown language "
+                   f"'{source}'{did_you_mean(source, others)}; 'from:' names another language of the site")
+        return "", ""
+    if convert not in CONVERSIONS:
+        diag.error(path, line("convert") or line(), f"language '{code}': unknown conversion '{convert}'"
+                   f"{did_you_mean(convert, CONVERSIONS)}; OpenCC has {', '.join(CONVERSIONS)}")
+        return "", ""
+    return source, convert
+
+
+def _typography(raw, code, chinese, diag, path, line) -> dict[str, bool]:
+    out = {"cjk_spacing": chinese, "pinyin": chinese}
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        diag.error(path, line("typography"), f"'typography' of language '{code}' must be a mapping such as "
+                                             "{cjk_spacing: true, pinyin: true}")
+        return out
+    for key, value in raw.items():
+        if key not in out:
+            diag.error(path, line("typography", key),
+                       f"unknown typography key '{key}'{did_you_mean(str(key), list(out))}")
+        elif not isinstance(value, bool):
+            diag.error(path, line("typography", key), f"'typography.{key}' must be true or false")
+        else:
+            out[key] = value
+    return out
 
 
 def menu(raw, codes, diag, path, located) -> dict[str, list[MenuItem]]:

@@ -41,12 +41,13 @@ def feed_links(site: Site, strings: dict, code: str, tag: Tag | None = None) -> 
     def link(kind: str, url: str, title: str, label: str) -> FeedLink:
         return FeedLink(MIME[kind], url, urls.path(url), urls.absolute(url), title, label)
 
-    links = [link("rss", urls.feed(code, "rss", slug), f"{title} (RSS)", t.get("rss", "RSS")),
-             link("atom", urls.feed(code, "atom", slug), f"{title} (Atom)", t.get("atom", "Atom"))]
+    aside = t.get("aside", " ({text})")  # the language's own brackets: （RSS） in Chinese
+    links = [link("rss", urls.feed(code, "rss", slug), title + aside.format(text="RSS"), t.get("rss", "RSS")),
+             link("atom", urls.feed(code, "atom", slug), title + aside.format(text="Atom"), t.get("atom", "Atom"))]
     if tag is None and site.episodes(code):
         label = t.get("podcast", "Podcast")
-        links.append(link("podcast", urls.feed(code, "podcast"), f"{site.config.podcast.title[code]} ({label})",
-                          label))
+        links.append(link("podcast", urls.feed(code, "podcast"),
+                          site.config.podcast.title[code] + aside.format(text=label), label))
     return links
 
 

@@ -9,15 +9,19 @@ from . import Output
 
 def bundle_files(site: Site) -> Output:
     """Each bundle asset beside every translation, so relative links work in each language;
-    a recording goes only beside the translation it narrates (audio is large)."""
+    a recording goes only beside the translations it narrates (audio is large; a generated
+    language narrates with its source's recording)."""
     out: Output = {}
     for entry in site.entries:
         if entry.bundle is None:
             continue
-        narration = {os.path.normpath(d.audio.path): d.lang for d in entry.docs.values() if d.audio is not None}
+        narration: dict[str, set[str]] = {}
+        for d in entry.docs.values():
+            if d.audio is not None:
+                narration.setdefault(os.path.normpath(d.audio.path), set()).add(d.lang)
         for doc in entry.docs.values():
             for asset in entry.assets:
                 source = entry.bundle / asset
-                if narration.get(os.path.normpath(source), doc.lang) == doc.lang:
+                if doc.lang in narration.get(os.path.normpath(source), {doc.lang}):
                     out[doc.url + asset] = source
     return out

@@ -26,6 +26,7 @@ from ..theme import Theme
 from . import TEMPLATE_ERROR, Lazy, Output
 from .. import diary
 from .feeds import root_feed_links
+from .pinyin import NAME as PINYIN_FILE
 from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Nav, PageView,
                     SiteView, SwitchOption, TagLink, TocItem)
 
@@ -99,7 +100,7 @@ class Context:
         switcher = []
         for other in config.languages:
             there = alternates_by.get(other.code)
-            name_here = language_name(other.code, self.locale, other.name)
+            name_here = language_name(other, config.languages, self.locale, other.name)
             switcher.append(SwitchOption(
                 other, other.code == lang.code, there, urls.home(other.code), name_here,
                 urls.path(there or urls.home(other.code)),
@@ -116,8 +117,8 @@ class Context:
         for item in items:
             lang = self.site.config.language(item.doc.lang)
             doc = doc_view(item.doc)
-            badge = (self.tr(here, "only_in", language=language_name(lang.code, self.locale, lang.name))
-                     if item.other_language else "")
+            name = language_name(lang, self.site.config.languages, self.locale, lang.name)
+            badge = self.tr(here, "only_in", language=name) if item.other_language else ""
             out.append(Card(doc, item.other_language, lang, badge, self.urls.path(doc.url),
                             self.format_date(doc.date), self.tr(here, "minutes_read", n=doc.reading_minutes),
                             self.tr(here, "listen") if doc.audio else "",
@@ -151,15 +152,26 @@ class Context:
         return TagLink(tag.name(self.lang.code), self.urls.path(self.urls.tag(self.lang.code, tag.slug)))
 
 
+SKELETONS = {"short_md": "MMMd", "year": "y"}  # forms each locale writes its own way: 3月1日, 2026年
+
+
 @lru_cache(maxsize=4096)
 def _format_day(day, locale: str, form: str) -> str:
-    if form == "short_md":
-        return format_skeleton("MMMd", day, locale=locale)
+    if form in SKELETONS:
+        return format_skeleton(SKELETONS[form], day, locale=locale)
     return babel_format_date(day, format=form, locale=locale)
 
 
-def language_name(code: str, in_locale: Locale, fallback: str) -> str:
-    return in_locale.languages.get(code.split("-")[0], fallback)
+def language_name(lang: Language, languages, in_locale: Locale, fallback: str) -> str:
+    """The language's name in the page's language; with its script when the site has the same
+    language twice ("Chinese (Simplified)", "Chinese (Traditional)")."""
+    base = lang.code.split("-")[0]
+    if base not in in_locale.languages:
+        return fallback
+    own = Locale.parse(lang.locale)
+    if own.script and sum(other.code.split("-")[0] == base for other in languages) > 1:
+        return Locale(own.language, script=own.script).get_display_name(in_locale) or fallback
+    return in_locale.languages[base]
 
 
 _VIEWS: dict[int, tuple[Doc, DocView]] = {}  # each document's view, made once per build (cleared by render_html)
@@ -178,7 +190,8 @@ def doc_view(doc: Doc | None) -> DocView | None:
 def _make_view(doc: Doc) -> DocView:
     return DocView(doc.lang, doc.title, doc.url, doc.html, doc.summary, doc.description, doc.date, doc.updated,
                    doc.reading_minutes, tuple(doc.headings), doc.audio, _toc(doc.toc), doc.toc_at,
-                   doc.entry.visibility)
+                   doc.entry.visibility,
+                   pinyin=PINYIN_FILE if doc.ruby else "")
 
 
 def _toc(headings) -> tuple[TocItem, ...]:

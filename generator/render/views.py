@@ -106,6 +106,7 @@ class DocView:
     toc: tuple = ()  # TocItem: the table of contents, nested; () for none
     toc_at: int | None = None  # where in `html` the contents go (a `[TOC]` paragraph); None: the top
     visibility: str = "public"  # public, unlisted or private
+    pinyin: str = ""  # URL of the document's pinyin readings (render/pinyin.py); "" for none
 
     @property
     def html_parts(self) -> tuple[str, str]:

@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
+from ..constants import FINGERPRINT, IMMUTABLE_CACHE
 from ..render import Lazy
 from ..theme import default_theme_dir
 from .livereload import EVENTS_PATH, PREFIX, SCRIPT, SCRIPT_PATH, STATUS_PATH, script_tag, sse_message
@@ -46,7 +47,7 @@ BINARY_TYPES = {
     ".pdf": "application/pdf",
 }
 _BUILTIN_TYPES = mimetypes.MimeTypes(filenames=())  # the same answer on every machine, unlike /etc/mime.types
-IMMUTABLE = re.compile(r"/assets/[^/]+\.[0-9a-f]{10}\.[a-z0-9]+$")  # fingerprinted: the name changes with it
+IMMUTABLE = re.compile(rf"/assets/[^/]+{FINGERPRINT}\.[a-z0-9]+$")  # fingerprinted: the name changes with it
 CHUNK = 256 * 1024
 
 
@@ -321,7 +322,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_bytes(status, value, content_type(name), body, cache=status == HTTPStatus.OK, name=name)
 
     def common_headers(self, name: str) -> None:
-        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if IMMUTABLE.search(name)
+        self.send_header("Cache-Control", IMMUTABLE_CACHE if IMMUTABLE.search(name)
                          else "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
 

@@ -6,9 +6,12 @@ versions, `merge` makes one entry of a document's files, and `entries` holds wha
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..config import Config
 from ..constants import CONTENT_DIR, IGNORED
 from ..diagnostics import Diagnostics
+from ..generated import add_versions
 from .discovery import discover, list_files
 from .entries import LANG_KEYS, SHARED_KEYS, SourceDoc, SourceEntry
 from .frontmatter import UnclosedFrontMatter, read_text, split_front_matter
@@ -18,9 +21,10 @@ __all__ = ["IGNORED", "LANG_KEYS", "SHARED_KEYS", "SourceDoc", "SourceEntry", "U
            "list_files", "read_entries", "read_text", "split_front_matter"]
 
 
-def read_entries(config: Config, diag: Diagnostics, memo=None) -> list[SourceEntry]:
-    """`memo` (the preview's) may hand back an unchanged entry instead of reading it again."""
-    content = config.root / CONTENT_DIR
+def read_entries(root: Path, config: Config, diag: Diagnostics, memo=None) -> list[SourceEntry]:
+    """The entries of the site in `root`. `memo` (the preview's) may hand back an unchanged entry,
+    with the problems it had, instead of reading it again."""
+    content = root / CONTENT_DIR
     if not content.is_dir():
         diag.error(content, None, "no content/ folder")
         return []
@@ -29,10 +33,14 @@ def read_entries(config: Config, diag: Diagnostics, memo=None) -> list[SourceEnt
         memo.begin()
     for kind, folder in (("post", "posts"), ("page", "pages")):
         for name, paths, bundle in discover(content / folder):
-            args = (kind, f"{folder}/{name}", name, paths, bundle, config, diag)
-            entry = read_entry(*args) if memo is None else memo.read_entry(read_entry, *args)
+            args = (kind, f"{folder}/{name}", name, paths, bundle, root, config)
+            if memo is None:
+                entry = read_entry(*args, diag)
+            else:
+                entry, found = memo.read_entry(read_entry, *args)
+                diag.items += found
             if entry is not None:
                 entries.append(entry)
     if memo is not None:
         memo.forget_unseen()
-    return entries
+    return add_versions(entries, config.generated)  # languages made by OpenCC get their versions

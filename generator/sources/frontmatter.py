@@ -88,7 +88,8 @@ def read_file(path: Path, codes: list[str], diag: Diagnostics) -> SourceFile | N
     try:
         located = load(yaml_text, line_offset=1)
     except YamlError as exc:
-        diag.error(path, exc.line, exc.message)
+        for line, message in exc.problems:  # every duplicate key, not only the first
+            diag.error(path, line, message)
         return None
     if located.data is None:
         located.data = {}

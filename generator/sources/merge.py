@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .. import slugs
@@ -50,7 +51,8 @@ def check_keys(data: dict, located: Located, codes, diag, path) -> None:
 
 
 
-def read_entry(kind, ident, name, paths, bundle, config: Config, diag) -> SourceEntry | None:
+def read_entry(kind, ident, name, paths, bundle, root: Path, config: Config, diag) -> SourceEntry | None:
+    """`root` is the site's folder: bundle files are checked against it."""
     files = [f for p in paths if (f := read_file(p, config.codes, diag)) is not None]
     if len(files) != len(paths) or not files:
         return None
@@ -160,7 +162,7 @@ def read_entry(kind, ident, name, paths, bundle, config: Config, diag) -> Source
         return None  # already reported; a post without a date cannot be placed in any list
     return SourceEntry(
         kind=kind, name=ident, paths=[f.path for f in files], bundle=bundle,
-        assets=bundle_assets(bundle, config.root, diag) if bundle else (),
+        assets=bundle_assets(bundle, root, diag) if bundle else (),
         slug=slug, date=date_value, updated=updated,
         tags=tuple(str(t) for t in tags), draft=draft, extra=extra, visibility=visibility, toc=toc,
         docs=docs, lines=shared_from,

@@ -17,16 +17,27 @@
     if (a) save("riji-lang", a.getAttribute("data-lang"));
   });
 
+  /* zh-TW -> zh-tw, zh-hant, zh: the exact tag first, then the script its region writes, then
+     the bare language, so a reader in Taipei lands on Traditional Chinese when the site has it */
+  function forms(tag) {
+    var t = String(tag).toLowerCase(), base = t.split("-")[0], out = [t];
+    if (base === "zh") out.push(/-(hant|tw|hk|mo)(-|$)/.test(t) ? "zh-hant" : "zh-hans");
+    out.push(base);
+    return out;
+  }
   function chooseLanguage() {
     var links = document.querySelectorAll(".lang-switch a[data-lang]");
     var want = load("riji-lang");
     var prefs = want ? [want] : (navigator.languages || [navigator.language || ""]);
-    var here = root.lang.toLowerCase().split("-")[0];
+    var here = forms(root.lang);
     for (var i = 0; i < prefs.length; i++) {
-      var code = String(prefs[i]).toLowerCase().split("-")[0];
-      if (code === here) return;
-      for (var j = 0; j < links.length; j++) {
-        if (links[j].getAttribute("data-lang") === code) { location.replace(links[j].href); return; }
+      var tries = forms(prefs[i]);
+      for (var k = 0; k < tries.length; k++) {
+        if (here.indexOf(tries[k]) === 0) return;  /* the page is already in that language */
+        for (var j = 0; j < links.length; j++) {
+          var a = links[j], names = [a.getAttribute("data-lang"), a.getAttribute("hreflang") || ""];
+          if (names.join(" ").toLowerCase().split(" ").indexOf(tries[k]) >= 0) { location.replace(a.href); return; }
+        }
       }
     }
   }
