@@ -29,6 +29,7 @@ from .render.html import render_html
 from .render.pinyin import render_pinyin
 from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
+from .search import index_pages, searchable
 from .sources import list_files, read_entries
 from .theme import Theme, load_theme
 from .urls import site_urls
@@ -48,6 +49,7 @@ class BuildOptions:
     workers: int | None = None
     lazy: bool = False  # leave pages as render.Lazy for the preview to render on request
     memo: BuildMemo | None = None  # the preview's memory between builds; None: .riji-cache/ (if cache)
+    search: bool = True  # index for search (when site.yaml enables it); the preview indexes on its own
 
     @property
     def cores(self) -> int:
@@ -151,6 +153,19 @@ def render_markdown(config: Config, jobs, workers: int, memo: BuildMemo | None =
     return out
 
 
+def index_search(site: Site, theme: Theme, root: Path, files: Output,
+                 workers: int = 1) -> tuple[Output, list[Diagnostic]]:
+    """(Pagefind's bundle for the pages search offers, diagnostics). Those pages are rendered here,
+    on `workers` processes, and left rendered in `files`, so the writer does not render them again."""
+    chosen = {path: template for path, template in searchable(site).items() if path in files}
+    rendered, problems = materialize({path: files[path] for path in chosen}, workers)
+    files.update(rendered)
+    names = Diagnostics(root)  # a theme's template path, relative to the site, for the message
+    bundle, found = index_pages(rendered, site.config.base_path,
+                                lambda path: names._rel(theme.template_path(theme.root_template(chosen[path]))))
+    return bundle, problems + found
+
+
 def build(root: Path, options: BuildOptions | None = None,
           progress: Callable[[str], None] | None = None) -> BuildResult:
     """Build the site in memory; the caller decides whether to write or serve the result. Each stage
@@ -235,6 +250,11 @@ def build(root: Path, options: BuildOptions | None = None,
                     extra_body=options.extra_body, inputs=inputs))
     add(bundle_files(site))
     add(statics)
+    if config.search["enabled"] and options.search:
+        say("indexing for search")
+        bundle, found = index_search(site, theme, root, files, options.cores)
+        problems += found
+        add(bundle)
     if not options.lazy:
         say(f"rendering {len(files)} pages")
         files, found = materialize(files, options.cores)

@@ -22,7 +22,7 @@ from .markdown_diary import TOC_MARK
 from .sources import SourceDoc, SourceEntry
 from .urls import Urls
 
-RESERVED_PAGE_SLUGS = {"posts", "tags", "archive", "page", "assets", "feed.xml", "atom.xml"}
+RESERVED_PAGE_SLUGS = {"posts", "tags", "archive", "page", "assets", "search", "feed.xml", "atom.xml"}
 CHAPTERS_FILE = "chapters.json"  # written beside a post with chapters, for podcast apps
 EPISODE_TYPES = ("full", "trailer", "bonus")
 _MORE = re.compile(r"<!--\s*more\s*-->")
@@ -213,7 +213,7 @@ class PagePlan:
     """One HTML page to build: its kind, language and URL, and what it shows. The renderer turns
     each into a page view for its template."""
 
-    kind: str  # home, post, page, tag, tags, archive, 404, or redirect (an alias of a post or page)
+    kind: str  # home, post, page, tag, tags, archive, search, 404, or redirect (an alias of a post or page)
     lang: str
     url: str  # site-relative; "404.html" for the 404 page
     entry: Entry | None = None  # post, page and redirect
@@ -253,6 +253,8 @@ def page_plans(site: Site) -> list[PagePlan]:
                 plans.append(PagePlan("tag", code, pagination.url, tag=tag, items=tuple(chunk),
                                       pagination=pagination))
         plans.append(PagePlan("archive", code, urls.archive(code), items=tuple(listing)))
+        if config.search["enabled"]:
+            plans.append(PagePlan("search", code, urls.search(code)))
     plans.append(PagePlan("404", config.default_language, "404.html"))
     return plans
 

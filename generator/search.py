@@ -29,7 +29,7 @@ import cbor2
 from .diagnostics import Diagnostic
 
 BUNDLE = "pagefind/"  # the bundle's folder in the site; pagefind.js finds its files beside itself
-INSTALL = "pip install 'pagefind[extended]>=1.5.2,<1.6'"
+INSTALL = "pip install 'pagefind[extended]==1.5.2'"
 # never index ruby annotations (pinyin over hanzi): a reader searches the text, not its reading
 CONFIG = {"exclude_selectors": ["rt", "rp"], "keep_index_url": False, "write_playground": False}
 # Pagefind also emits ready-made UIs and a highlighter; the theme brings its own small script
@@ -49,6 +49,19 @@ def binary() -> Path | None:
         return None
     found = get_executable()
     return found if found is not None and found.exists() else None
+
+
+def searchable(site) -> dict[str, str]:
+    """{output path: template} of the pages search offers: every language of each published,
+    public post and page. Never a draft or an unlisted or private entry, not even in a --drafts
+    build or the preview that shows them; never lists, tag pages, the archive, the 404, redirects."""
+    out = {}
+    for entry in site.posts + site.pages:
+        if entry.draft or entry.visibility != "public":
+            continue
+        for doc in entry.docs.values():
+            out[doc.url + "index.html"] = f"{entry.kind}.html"
+    return out
 
 
 def page_url(path: str, base_path: str = "/") -> str:
@@ -237,3 +250,36 @@ def language_sizes(files: Mapping[str, bytes]) -> dict[str, tuple[int, int]]:
                    or k == f"{BUNDLE}wasm.{lang}.pagefind")
         out[lang] = (info.get("page_count", 0), size)
     return out
+
+
+def _cjk(word: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
+               for ch in word)
+
+
+def _matches(key: str, word: str) -> bool:
+    """Whether an index word answers a query word, roughly as Pagefind does in the browser: index
+    words are stems and a query matches their beginnings; Chinese is matched by its segments."""
+    if _cjk(word):
+        return key == word or (len(key) >= 2 and key in word)
+    return key.startswith(word) or (word.startswith(key) and len(key) >= max(3, len(word) - 3))
+
+
+def find(files: Mapping[str, bytes], language: str, word: str) -> set[str]:
+    """URLs of the pages that the bundle's `language` index gives for `word` (for `riji check`)."""
+    if BUNDLE + "pagefind-entry.json" not in files:
+        return set()
+    entry = json.loads(files[BUNDLE + "pagefind-entry.json"])
+    info = entry["languages"].get(language)
+    if info is None:
+        return set()
+    meta = _load(files[f"{BUNDLE}pagefind.{info['hash']}.pf_meta"])
+    pages, chunks = meta[1], meta[2]
+    word = word.lower()
+    found: set[int] = set()
+    for _first, _last, chunk in chunks:
+        for key, hits, *_rest in _load(files[f"{BUNDLE}index/{chunk}.pf_index"])[0]:
+            if _matches(key, word):
+                found.update(hit[0] for hit in hits)
+    return {json.loads(gzip.decompress(files[f"{BUNDLE}fragment/{pages[n][0]}.pf_fragment"])
+                       [len(_SIGNATURE):])["url"] for n in sorted(found)}

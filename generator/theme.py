@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .yamlfile import YamlError, load
 
 PACKAGE_DIR = Path(__file__).parent
 FINGERPRINTED = (".css", ".js")  # assets whose name carries a digest of their contents
+_EXTENDS = re.compile(r"""{%-?\s*extends\s+["']([^"']+)["']""")
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -57,6 +59,21 @@ class Theme:
     env: jinja2.Environment
     assets: dict[str, Path] = field(default_factory=dict)  # name -> source file
     data: dict[str, bytes] = field(default_factory=dict)  # name -> contents, of the fingerprinted ones
+
+    def root_template(self, name: str) -> str:
+        """The template that writes `<html>` for pages of `name`: itself or one it extends."""
+        seen = set()
+        while name not in seen:
+            seen.add(name)
+            try:
+                source = self.env.loader.get_source(self.env, name)[0]
+            except jinja2.TemplateNotFound:
+                break
+            parent = _EXTENDS.search(source)
+            if "<html" in source.lower() or parent is None:
+                break
+            name = parent.group(1)
+        return name
 
     def template_path(self, name: str) -> str:
         for d in self.dirs:

@@ -44,6 +44,9 @@ class Urls:
     def archive(self, lang: str) -> str:
         return self._p(lang, "archive/")
 
+    def search(self, lang: str) -> str:
+        return self._p(lang, "search/")
+
     def feed(self, lang: str, kind: str = "rss", tag: str | None = None) -> str:
         """`tag` is a tag's slug, for that tag's feed."""
         return self._p(lang, (f"tags/{tag}/" if tag else "") + FEED_FILES[kind])

@@ -286,12 +286,12 @@ def test_no_request_leaves_loopback(page, base):
 
 def test_tabbing_shows_a_visible_focus_ring(page, base):
     page.goto(base + "en/posts/tiktok-refugees/")
-    for _ in range(3):  # the skip link, then the site title, then the colour-scheme button
+    for _ in range(4):  # the skip link, the site title, the search field, the colour-scheme button
         page.keyboard.press("Tab")
         focused = page.evaluate("""() => { const el = document.activeElement, s = getComputedStyle(el);
             const box = el.getBoundingClientRect();
             return {tag: el.tagName, style: s.outlineStyle, width: parseFloat(s.outlineWidth),
                     left: box.left, top: box.top, right: box.right, bottom: box.bottom}; }""")
-        assert focused["tag"] in ("A", "BUTTON"), focused
+        assert focused["tag"] in ("A", "INPUT", "BUTTON"), focused
         assert focused["style"] != "none" and focused["width"] >= 2, focused
         assert focused["left"] >= 0 and focused["top"] >= 0 and focused["right"] > focused["left"], focused

@@ -358,7 +358,7 @@ def test_hosting_files_redirect_by_language_and_cache_fingerprinted_assets(tmp_p
     assert rules == [["/diary/", "/diary/zh/", "302!", "Language=zh,zh-hans"]]
     headers = text_of(result, "_headers").splitlines()
     assets = sorted(p for p in result.files if re.fullmatch(r"assets/\w+\.[0-9a-f]{10}\.(css|js)", p))
-    assert {a.split("/")[1].split(".")[0] for a in assets} == {"style", "reading", "player", "code", "riji", "pinyin"}
+    assert {a.split("/")[1].split(".")[0] for a in assets} == {"style", "reading", "player", "code", "riji", "pinyin", "search"}
     for asset in assets:
         i = headers.index("/diary/" + asset)
         assert headers[i + 1].strip() == "Cache-Control: public, max-age=31536000, immutable"

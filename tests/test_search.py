@@ -145,3 +145,206 @@ def test_pagefind_failing_is_one_error_not_a_traceback(tmp_path, script):
 def test_a_missing_executable_is_reported(tmp_path):
     files, problems = index_pages(PAGES, executable=Path(tmp_path / "nowhere"))
     assert files == {} and "cannot start" in problems[0].message
+
+
+def test_find_reads_the_index_back_like_a_search(indexed):
+    files = indexed[0]
+    assert search.find(files, "en", "refugee") == {"/en/posts/refugees/"}  # stems: refugees -> refuge
+    assert search.find(files, "zh-hans", "难民") == {"/zh/posts/refugees/"}
+    assert search.find(files, "zh-hans", "refugee") == set()
+    assert search.find(files, "en", "notebooks") == {"/en/about/"}
+    assert search.find(files, "fr", "refugee") == set()
+
+
+# -- in the build ---------------------------------------------------------------------------------
+
+from conftest import MINIMAL_SITE_YAML, NOW, build_fixture, errors, write_site  # noqa: E402
+from generator.build import BuildOptions, build_to  # noqa: E402
+
+SITE = {
+    "content/posts/refugees.md": """
+        ---
+        date: 2025-01-18
+        tags: [culture]
+        en: {title: "From TikTok to RedNote"}
+        zh: {title: "从 TikTok 到小红书"}
+        ---
+        <!-- lang: en -->
+        The TikTok refugees arrived.
+
+        <!-- lang: zh -->
+        TikTok 难民来了。
+        """,
+    "content/posts/secret.md": """
+        ---
+        date: 2025-02-01
+        draft: true
+        en: {title: "Unfinished"}
+        ---
+        <!-- lang: en -->
+        Zanzibar notes, not ready.
+        """,
+    "content/pages/about.md": """
+        ---
+        en: {title: "About"}
+        zh: {title: "关于"}
+        ---
+        <!-- lang: en -->
+        Two notebooks.
+
+        <!-- lang: zh -->
+        两本笔记。
+        """,
+}
+
+
+def test_the_index_holds_posts_and_pages_never_drafts_lists_or_navigation(tmp_path):
+    result = build_fixture(write_site(tmp_path, SITE), drafts=True)  # the draft is rendered, not indexed
+    assert errors(result) == []
+    assert "en/posts/secret/index.html" in result.files
+    frags = fragments(result.files)
+    assert set(frags) == {"/en/posts/refugees/", "/zh/posts/refugees/", "/en/about/", "/zh/about/"}
+    assert frags["/zh/posts/refugees/"]["language"] == "zh-hans"
+    assert frags["/en/posts/refugees/"]["filters"] == {"tag": ["Culture"]}
+    assert frags["/zh/posts/refugees/"]["filters"] == {"tag": ["文化"]}
+    for frag in frags.values():  # the header, menu, language switcher, post navigation and footer
+        for word in ("Archive", "归档", "Subscribe", "订阅", "riji", "English", "Tags:", "min read", "分钟"):
+            assert word not in frag["content"], (frag["url"], word)
+    assert "Zanzibar" not in repr(frags)
+
+
+def test_unlisted_and_private_posts_are_never_indexed(tmp_path):
+    hidden = {f"content/posts/{v}.md": f"""
+        ---
+        date: 2025-03-01
+        visibility: {v}
+        en: {{title: "A {v} note"}}
+        ---
+        <!-- lang: en -->
+        Quetzal {v} words.
+        """ for v in ("unlisted", "private")}
+    result = build_fixture(write_site(tmp_path, {**SITE, **hidden}), private=True)  # as the preview builds
+    assert errors(result) == []
+    assert "en/posts/unlisted/index.html" in result.files and "en/posts/private/index.html" in result.files
+    assert set(fragments(result.files)) == {"/en/posts/refugees/", "/zh/posts/refugees/", "/en/about/",
+                                            "/zh/about/"}
+    assert search.find(result.files, "en", "quetzal") == set()
+
+
+def test_every_language_has_a_search_page_and_a_header_field(tmp_path):
+    result = build_fixture(write_site(tmp_path, SITE))
+    for lang in ("en", "zh"):
+        page = result.files[f"{lang}/search/index.html"].decode()
+        assert "data-pagefind-body" not in page and 'id="search-q"' in page
+        assert f'data-bundle="/pagefind/"' in page
+        post = result.files[f"{lang}/posts/refugees/index.html"].decode()
+        assert f'<form class="site-search" role="search" action="/{lang}/search/"' in post
+        assert "pagefind" not in post.replace("data-pagefind", "")  # no script or index on other pages
+
+
+def test_search_off_builds_no_index_no_page_and_no_field(tmp_path):
+    result = build_fixture(write_site(tmp_path, SITE, MINIMAL_SITE_YAML + "search: {enabled: false}\n"))
+    assert errors(result) == []
+    assert not [p for p in result.files if p.startswith(("pagefind/", "en/search/", "zh/search/"))]
+    assert "site-search" not in result.files["en/posts/refugees/index.html"].decode()
+
+
+def test_a_search_setting_that_is_not_true_or_false_is_an_error(tmp_path):
+    result = build_fixture(write_site(tmp_path, SITE, MINIMAL_SITE_YAML + "search: {enabled: yes please}\n"))
+    assert any("'search.enabled' must be true or false" in e for e in errors(result))
+    result = build_fixture(write_site(tmp_path, SITE, MINIMAL_SITE_YAML + "search: {enable: false}\n"))
+    assert any("did you mean 'enabled'" in e for e in errors(result))
+
+
+def test_a_sub_path_site_indexes_its_own_urls(tmp_path):
+    yaml = MINIMAL_SITE_YAML.replace("https://diary.test/", "https://me.example.io/diary/")
+    result = build_fixture(write_site(tmp_path, SITE, yaml))
+    assert "/diary/en/posts/refugees/" in fragments(result.files)
+    assert 'data-bundle="/diary/pagefind/"' in result.files["en/search/index.html"].decode()
+
+
+def test_without_pagefind_the_build_fails_once_and_keeps_the_last_good_site(tmp_path, monkeypatch):
+    root = write_site(tmp_path / "site", SITE)
+    out = tmp_path / "output"
+    assert build_to(root, out, BuildOptions(now=NOW, cache=False)).ok
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    monkeypatch.setattr(search, "binary", lambda: None)
+    result = build_to(root, out, BuildOptions(now=NOW, cache=False))
+    problems = [d for d in result.diagnostics if d.severity == "error"]
+    assert len(problems) == 1 and "pip install 'pagefind[extended]" in problems[0].message
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+
+
+def test_a_theme_without_lang_is_warned_about_by_its_template(tmp_path):
+    base = (Path(search.__file__).parent.parent / "themes/default/templates/base.html").read_text("utf-8")
+    files = {**SITE, "themes/mine/templates/base.html": base.replace(' lang="{{ lang.hreflang }}"', "")}
+    yaml = MINIMAL_SITE_YAML + "theme: mine\n"
+    result = build_fixture(write_site(tmp_path, files, yaml))
+    warnings = [d for d in result.diagnostics if d.severity == "warning" and "lang" in d.message]
+    assert [d.path for d in warnings] == ["themes/mine/templates/base.html"]
+
+
+# -- in the preview -------------------------------------------------------------------------------
+
+def test_the_preview_indexes_in_memory_and_sees_an_edit(tmp_path):
+    import http.client
+
+    from generator.serve.app import Session
+    from test_serve_watch import wait_until
+
+    root = write_site(tmp_path / "site", SITE)
+    with Session(root, now=NOW, quiet=0.05) as session:
+        preview = session.preview
+        wait_until(lambda: search.find(preview.search, "en", "refugee"), "the first index")
+        host, port = session.server.server_address[:2]
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        conn.request("GET", "/pagefind/pagefind-entry.json")
+        answer = conn.getresponse()
+        assert answer.status == 200 and b'"zh-hans"' in answer.read()
+        conn.close()
+        assert search.find(preview.search, "en", "heron") == set()
+        post = root / "content/posts/refugees.md"
+        post.write_text(post.read_text("utf-8").replace("The TikTok refugees arrived.",
+                                                        "A heron watched the TikTok refugees."), "utf-8")
+        found = wait_until(lambda: search.find(preview.search, "en", "heron"), "the edit in the index")
+        assert found == {"/en/posts/refugees/"}
+    assert not (root / "output").exists()  # the preview never writes the index (or anything) there
+
+
+# -- riji check -----------------------------------------------------------------------------------
+
+def check_errors(result) -> list[str]:
+    from generator.checks import check_site
+
+    return [str(d) for d in check_site(result, validate_html=False) if d.severity == "error"]
+
+
+def test_check_passes_when_the_newest_post_of_each_language_is_found(tmp_path):
+    result = build_fixture(write_site(tmp_path, SITE))
+    assert check_errors(result) == []
+
+
+def test_check_finds_a_missing_index_a_language_without_one_and_an_unfindable_post(tmp_path):
+    result = build_fixture(write_site(tmp_path, SITE))
+    entry = result.files.pop("pagefind/pagefind-entry.json")
+    assert any("no search index" in e for e in check_errors(result))
+    result.files["pagefind/pagefind-entry.json"] = entry
+
+    search_page = result.files["zh/search/index.html"]  # a theme whose <html lang> the index lacks
+    result.files["zh/search/index.html"] = search_page.replace(b'lang="zh-Hans"', b'lang="zh-TW"', 1)
+    found = [e for e in check_errors(result) if "search index" in e]
+    assert len(found) == 1 and 'the search page says lang="zh-TW"' in found[0] and "en, zh-hans" in found[0]
+    result.files["zh/search/index.html"] = search_page
+
+    # the newest Chinese post left out of the index (as by a theme without data-pagefind-body)
+    kept = {p: result.files[p] for p in search.searchable(result.site) if p != "zh/posts/refugees/index.html"}
+    for stale in [p for p in result.files if p.startswith("pagefind/")]:
+        del result.files[stale]
+    result.files.update(search.index_pages(kept)[0])
+    found = [e for e in check_errors(result) if "search" in e]
+    assert len(found) == 1 and "cannot find the newest post '从 TikTok 到小红书' by 'TikTok'" in found[0]
+
+
+def test_check_skips_search_when_it_is_off(tmp_path):
+    result = build_fixture(write_site(tmp_path, SITE, MINIMAL_SITE_YAML + "search: {enabled: false}\n"))
+    assert check_errors(result) == []

@@ -317,7 +317,7 @@ def test_each_page_loads_only_the_stylesheets_it_needs(page, base, example_outpu
         has = page.evaluate("""() => ({doc: !!document.querySelector('.prose'), code: !!document.querySelector('.prose pre'),
                                         audio: !!document.querySelector('figure.audio')})""")
         want = {"style.css"} | ({"reading.css"} if has["doc"] else set()) | ({"code.css"} if has["code"] else set()) \
-            | ({"player.css"} if has["audio"] else set())
+            | ({"player.css"} if has["audio"] else set()) | ({"search.css"} if path.endswith("search/") else set())
         assert _sheets(page) == want, path
     for css in example_output.glob("assets/*.css"):
         text = css.read_text("utf-8")

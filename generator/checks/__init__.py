@@ -17,6 +17,7 @@ from .feeds import check_xml
 from .links import check_references
 from .pages import scan_page
 from .resolve import SiteMap
+from .search import check_search
 from .translations import check_translations
 from .validator import validate_folder
 
@@ -45,6 +46,7 @@ def check_site(result, *, folder: Path | None = None, validate_html: bool | None
     problems = check_references(pages, styles, smap, list(config.check.get("allowed_hosts") or []))
     problems += check_translations(pages, smap)
     problems += check_xml(xml, smap)
+    problems += check_search(site, {p: _bytes(v) for p, v in files.items() if p.startswith("pagefind/")}, pages)
     if config.check.get("validate_html", True) if validate_html is None else validate_html:
         found, reason = _validate({p: files[p] for p in texts}, folder)
         problems += found

@@ -35,6 +35,8 @@ def origins(site: Site) -> dict[str, Origin]:
         out[urls.home(code) + "index.html"] = Origin("home.html")
         out[urls.tags(code) + "index.html"] = Origin("tags.html")
         out[urls.archive(code) + "index.html"] = Origin("archive.html")
+        if site.config.search["enabled"]:
+            out[urls.search(code) + "index.html"] = Origin("search.html")
         for tag in site.tags.values():
             out[urls.tag(code, tag.slug) + "index.html"] = Origin("tag.html")
     for entry in site.entries:

@@ -18,6 +18,7 @@ FEED_KEYS = {"full_content": True, "items": 20, "tag_feeds": True}
 CHECK_KEYS = {"allowed_hosts": [], "validate_html": True}
 HOSTING_KEYS = {"redirects": False, "headers": False}  # Netlify/Cloudflare _redirects and _headers
 TOC_KEYS = {"min_headings": None}  # None: contents only where a post asks (toc: true or [TOC])
+SEARCH_KEYS = {"enabled": True}  # Pagefind's index and a search page per language
 
 
 def languages(raw, diag, path, located) -> tuple[Language, ...]:

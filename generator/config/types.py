@@ -88,6 +88,7 @@ class Config:
     publish_lines: tuple[Mapping[str, int], ...]  # per target: "" -> its own line, key -> key's line
     check: Mapping
     hosting: Mapping
+    search: Mapping  # {"enabled": bool}
     copyright: Mapping[str, str]
     toc: Mapping  # {"min_headings": n}: posts with n or more headings get contents; None: only on request
     lines: Located = field(compare=False)  # where each key was written

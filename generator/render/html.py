@@ -58,6 +58,7 @@ class Context:
             "nav": Nav(
                 home=urls.path(urls.home(lang.code)), archive=urls.path(urls.archive(lang.code)),
                 tags=urls.path(urls.tags(lang.code)),
+                search=urls.path(urls.search(lang.code)) if config.search["enabled"] else None,
                 homes={c: urls.path(urls.home(c)) for c in config.codes},
                 menu=tuple(Link(item.title, self.menu_url(item.url)) for item in config.menu.get(lang.code, [])),
                 feeds=tuple(feeds),
@@ -296,6 +297,11 @@ def archive_page(ctx: Context, plan: PagePlan) -> dict:
                 calendar=ctx.calendar(ctx.site.posts_in(ctx.lang.code)), weekdays=weekdays)
 
 
+def search_page(ctx: Context, plan: PagePlan) -> dict:
+    return dict(page=ctx.page("search", plan.url, ctx.tr(ctx.lang.code, "search_title"), "",
+                              {c: ctx.urls.search(c) for c in ctx.site.config.codes}))
+
+
 NOT_FOUND_RECENT = 3  # newest posts of each language on the 404 page
 
 
@@ -313,7 +319,7 @@ def redirect_page(ctx: Context, plan: PagePlan) -> dict:
 
 
 PAGE_KINDS = {"home": home_page, "post": post_page, "page": page_page, "tag": tag_page, "tags": tags_page,
-              "archive": archive_page, "404": not_found_page, "redirect": redirect_page}
+              "archive": archive_page, "search": search_page, "404": not_found_page, "redirect": redirect_page}
 
 
 def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, str],

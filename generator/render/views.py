@@ -57,6 +57,7 @@ class Nav:
     home: str
     archive: str
     tags: str
+    search: str | None  # the language's search page; None when search is off
     homes: dict  # language code -> that language's home (the 404 page links each)
     menu: tuple[Link, ...]
     feeds: tuple[FeedLink, ...]

@@ -18,6 +18,7 @@ from ..build import BuildOptions, BuildResult, build
 from ..constants import FINGERPRINT as FINGERPRINT_PATTERN
 from ..diagnostics import Diagnostic, in_order
 from ..render import Lazy
+from ..search import BUNDLE, index_pages, searchable
 from .livereload import Channel, script_tag, sse_message
 
 FINGERPRINT = re.compile(FINGERPRINT_PATTERN + r"(?=\.css$)")
@@ -107,6 +108,9 @@ class Preview:
         self.build_lock = threading.Lock()  # one build at a time
         self.render_lock = threading.Lock()  # a lazy page renders once, its diagnostics recorded once
         self.collector = IdleCollector()
+        self.search: dict[str, bytes] = {}  # the newest search index, served from memory
+        self.search_before: dict[str, bytes] = {}  # the one before, for a tab that loaded it
+        self.search_lock = threading.Lock()  # one indexing at a time, always of the newest build
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -118,7 +122,8 @@ class Preview:
             # held lock); the memo keeps rebuilds small anyway
             options = BuildOptions(drafts=self.drafts, future=self.future, private=True, now=self.now,
                                    cache=self.cache,
-                                   extra_body=script_tag(token), lazy=True, memo=self.memo, workers=1)
+                                   extra_body=script_tag(token), lazy=True, memo=self.memo, workers=1,
+                                   search=False)
             try:
                 result = build(self.root, options)
             except Exception as exc:  # a bug, not bad input: say so, and keep watching
@@ -135,6 +140,8 @@ class Preview:
                     self.kind = "css" if css_only else "reload"
                     self.hrefs = self._stylesheets(result, token) if css_only else {}
                 rendered = self._prerender()
+                if result.config is not None and result.config.search["enabled"]:
+                    threading.Thread(target=self._index, args=(result,), name="riji-search", daemon=True).start()
             else:
                 with self.lock:
                     self.errors = errors
@@ -145,6 +152,34 @@ class Preview:
             # with a page's template error, found while pre-rendering
             return Rebuilt(ok, kind, result.seconds, in_order([*result.diagnostics, *rendered]),
                            result.summary() if ok else "")
+
+    def _index(self, good: BuildResult) -> None:
+        """Index a new build for search, off the path from a save to the browser; meanwhile the
+        previous index answers. A build that is no longer the newest is not indexed at all."""
+        with self.search_lock:
+            if self.snapshot()[0] is not good:
+                return
+            pages = {}
+            for path in searchable(good.site):
+                found = good.files.get(path)
+                value = self.render(found, good)[0] if isinstance(found, Lazy) else found
+                if isinstance(value, bytes):
+                    pages[path] = value
+            files, problems = index_pages(pages, good.config.base_path)
+            failed = [p for p in problems if p.severity == "error"]  # Pagefind missing or broken
+            with self.lock:
+                if good is not self.good:
+                    return
+                if files:
+                    self.search_before, self.search = self.search, files
+                if failed:
+                    self.errors = sorted(set(self.errors) | set(failed))
+            if failed:
+                self.publish()
+
+    def search_file(self, key: str) -> bytes | None:
+        with self.lock:
+            return self.search.get(key, self.search_before.get(key))
 
     def _stylesheets(self, result: BuildResult, token: str) -> dict[str, str]:
         """Un-fingerprinted stylesheet URL -> its new URL, for a tab to swap without reloading."""
@@ -198,6 +233,8 @@ class Preview:
         if not key.startswith(base):
             return None
         key = key[len(base):]
+        if key.startswith(BUNDLE):
+            return self.search_file(key)
         if key == "" or key.endswith("/"):
             key += "index.html"
         return good.files.get(key)

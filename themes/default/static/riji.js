@@ -16,6 +16,18 @@
     var a = ev.target.closest && ev.target.closest(".lang-switch a[data-lang]");
     if (a) save("riji-lang", a.getAttribute("data-lang"));
   });
+  /* "/" goes to the search field, as on many sites; in a field it still types a "/" */
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey || ev.defaultPrevented) return;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var field = document.querySelector("input[type=search][name=q]");
+    if (field && field.offsetParent !== null) {
+      ev.preventDefault();
+      field.focus();
+      field.select();
+    }
+  });
 
   /* zh-TW -> zh-tw, zh-hant, zh: the exact tag first, then the script its region writes, then
      the bare language, so a reader in Taipei lands on Traditional Chinese when the site has it */
