@@ -9,7 +9,9 @@ user runs them:
   no-op    nothing changed since the last build
   one-post one post's English file edited (a different sentence each run)
 
-each the median of R runs (the machine is shared: medians, and A/B runs close together), with
+each the median of R runs, and what search costs: the cold build with `search: {enabled: false}`
+run beside each cold one, Pagefind's own indexing time and each language's index size. All are
+the median of R runs (the machine is shared: medians, and A/B runs close together), with
 CPU seconds (user + system, workers included: steadier than wall time on a busy machine), pages/s
 and peak memory. Memory is that of the whole process tree, forked workers included: the
 sum of each live process's PSS (proportional set size, so copy-on-write pages shared by parent and
@@ -140,15 +142,37 @@ def edit(path: Path, i: int) -> None:
     path.write_text(text.rstrip("\n").rsplit("\n\nEdited ", 1)[0] + f"\n\nEdited {i} times over.\n", "utf-8")
 
 
+def search_cost(site: Path, unsearched: Run) -> dict:
+    """What the cold build costs without search, Pagefind's own time on the built pages, and the
+    size of each language's index (pages, bytes) in the built site."""
+    sys.path.insert(0, str(REPO))
+    from generator.search import BUNDLE, index_pages, language_sizes
+
+    out = site / "output"
+    bundle = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / BUNDLE).rglob("*") if p.is_file()}
+    pages = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("index.html")
+             if b"data-pagefind-body" in p.read_bytes()}
+    started = time.perf_counter()
+    index_pages(pages)
+    return {"without": unsearched, "pagefind": time.perf_counter() - started, "indexed": len(pages),
+            "languages": language_sizes(bundle), "bundle": sum(len(v) for v in bundle.values())}
+
+
 def measure(n: int, runs: int, binary: str | None, tmp: Path) -> dict:
     site, hugo_site = corpus.write(n, tmp / f"n{n}")
     pages = None
     figures: dict[str, Run] = {}
-    cold = []
-    for _ in range(runs):
+    cold, unsearched = [], []
+    yaml = (site / "site.yaml").read_text("utf-8")
+    for _ in range(runs):  # A/B, close together: without search, then with it (its output is kept)
+        (site / "site.yaml").write_text(yaml + "search: {enabled: false}\n", "utf-8")
+        clean(site, "output", ".riji-cache")
+        unsearched.append(riji(site))
+        (site / "site.yaml").write_text(yaml, "utf-8")
         clean(site, "output", ".riji-cache")
         cold.append(riji(site))
     figures["cold"] = median(cold)
+    search = search_cost(site, median(unsearched))
     pages = sum(1 for _ in (site / "output").rglob("*.html"))
     warm = []
     for _ in range(runs):
@@ -163,7 +187,7 @@ def measure(n: int, runs: int, binary: str | None, tmp: Path) -> dict:
         edit(post, i)
         one.append(riji(site))
     figures["one-post"] = median(one)
-    result = {"n": n, "pages": pages, "riji": figures}
+    result = {"n": n, "pages": pages, "riji": figures, "search": search}
     if binary:
         hugo_runs = []
         for _ in range(runs):
@@ -195,6 +219,14 @@ def report(result: dict) -> None:
             line += (f"   {other.seconds:7.2f} {other.cpu:7.2f} {run.seconds / other.seconds:6.2f} "
                      f"{run.cpu / other.cpu:6.2f}")
         print(line)
+    search, cold = result["search"], result["riji"]["cold"]
+    without = search["without"]
+    print(f"  search: cold {cold.seconds:.2f} s with it, {without.seconds:.2f} s without "
+          f"({(cold.seconds / without.seconds - 1) * 100:+.0f}% wall, {(cold.cpu / without.cpu - 1) * 100:+.0f}% CPU); "
+          f"Pagefind alone indexes {search['indexed']} pages in {search['pagefind']:.2f} s")
+    for lang, (count, size) in sorted(search["languages"].items()):
+        print(f"    index {lang:8} {count:6} pages {size / 1024:8.0f} KiB")
+    print(f"    bundle   {search['bundle'] / 1024:8.0f} KiB in all (a search fetches a few files of it)")
     if hugo:
         cold = hugo["cold"]
         print(f"  Hugo: {hugo['pages']} HTML pages, cold {cold.seconds:.2f} s, peak {cold.pss_mib:.0f} MiB "
