@@ -87,3 +87,39 @@ def test_sync_refuses_unknown_paths_and_broken_content(site, capsys):
     code, _out, err = riji(capsys, "status", "--site", str(site), "--sync")
     assert code == 1 and "content/posts/both.md:3" in err and "nothing was recorded" in err
     assert (site / "translations.lock").read_bytes() == before
+
+
+def test_new_translate_writes_the_missing_language_block_by_block_and_records_the_pair(site, capsys):
+    code, out, err = riji(capsys, "new", "--site", str(site), "--translate", "content/posts/only-english.en.md")
+    assert code == 0, err
+    made = site / "content/posts/only-english.zh.md"
+    text = made.read_text("utf-8")
+    assert text.startswith("---\ndate: 2025-01-05\ntitle: Only in English\ndraft: true\n---\n")
+    assert text.endswith("No Chinese version of this one.\n")
+    assert "posts/only-english:" in (site / "translations.lock").read_text("utf-8")
+    code, out, _ = riji(capsys, "status", "--site", str(site))
+    assert "content/posts/only-english.zh.md: the zh translation is not synced yet" in out
+    assert "0 missing" in out
+    # never over an existing file or language
+    made.write_text(text.replace("No Chinese", "翻译好了"), "utf-8")
+    code, _out, err = riji(capsys, "new", "--site", str(site), "--translate", "content/posts/only-english.en.md",
+                           "--to", "zh")
+    assert code == 1 and "already has a zh version" in err
+    assert "翻译好了" in made.read_text("utf-8")
+    code, _out, err = riji(capsys, "new", "--site", str(site), "--translate", "content/posts/outdated.en.md",
+                           "--to", "fr")
+    assert code == 1 and "no language 'fr'" in err
+
+
+def test_new_translate_of_a_bundle_and_a_one_file_post(site, capsys):
+    bundle = site / "content/posts/walk"
+    bundle.mkdir()
+    (bundle / "index.md").write_text(
+        "---\ndate: 2025-03-01  # the day of the walk\ntags: [a, b]\nzh:\n  title: 散步\n  summary: 一次散步。\n"
+        "---\n<!-- lang: zh -->\n第一段。\n\n![鹭](heron.jpg)\n", "utf-8")
+    (bundle / "heron.jpg").write_bytes(b"")
+    code, _out, err = riji(capsys, "new", "--site", str(site), "--translate", str(bundle / "index.md"))
+    assert code == 0, err
+    text = (bundle / "index.en.md").read_text("utf-8")
+    assert "date: 2025-03-01  # the day of the walk\ntags: [a, b]\ntitle: 散步\nsummary: 一次散步。\ndraft: true\n" in text
+    assert text.endswith("第一段。\n\n![鹭](heron.jpg)\n")

@@ -231,6 +231,16 @@ def record(doc: Document, pending: Iterable[str] = ()) -> Record:
         for code, version in sorted(doc.versions.items())})
 
 
+def started(doc: Document, lock: Lock, lang: str, version: Version) -> Record:
+    """The record once `lang` is begun from `doc`: what was recorded stays (or, for a document
+    not yet recorded, its text now), and `lang` is pending until synced."""
+    old = match([doc], lock).get(doc.name)
+    base = old.langs if old is not None else record(doc).langs
+    langs = {code: base.get(code, Recorded(v.file, v.blocks)) for code, v in doc.versions.items()}
+    langs[lang] = Recorded(version.file, None)
+    return Record(doc.name, doc.slug, dict(sorted(langs.items())))
+
+
 def describe(item: Item) -> str:
     """One line for a person: what is wrong and what to do."""
     if item.state == MISSING:
