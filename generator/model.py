@@ -136,14 +136,20 @@ class Site:
                 for n, chunk in enumerate(chunks, 1)]
 
     def feed_posts(self) -> list[Entry]:
-        """The posts feeds carry, newest first: never a draft, not even in a --drafts preview."""
+        """The posts feeds carry, newest first: never a draft, not even in a --drafts preview
+        (`feed_docs` leaves out a language that is a draft on its own)."""
         return [e for e in self.posts if not e.draft]
+
+    def feed_docs(self, code: str, posts: list[Entry] | None = None) -> list[Doc]:
+        """The documents in `code` that feeds carry, newest first."""
+        return [e.docs[code] for e in (self.feed_posts() if posts is None else posts)
+                if code in e.docs and not e.docs[code].source.draft]
 
     def episodes(self, code: str) -> list[Doc]:
         """The documents in `code` that are podcast episodes: narrated, published, with a podcast set up."""
         if self.config.podcast is None:
             return []
-        return [e.docs[code] for e in self.feed_posts() if code in e.docs and e.docs[code].audio]
+        return [d for d in self.feed_docs(code) if d.audio]
 
     def listing(self, lang: str, posts: list[Entry] | None = None) -> list[Listed]:
         out = []
@@ -299,6 +305,8 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             path, line = src.lines.get("slug", (src.path, None))
             diag.error(path, line, f"page slug '{src.slug}' is reserved for riji's own pages; choose another")
         for code, sdoc in src.docs.items():
+            if sdoc.draft and not drafts:
+                continue
             url = urls.document(src.kind, code, src.slug)
             if url in seen_urls:
                 path, line = src.lines.get("slug", (sdoc.path, 2))
@@ -307,7 +315,7 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                 continue
             seen_urls[url] = sdoc.path
             r = rendered[(src.name, code)]
-            resolve = _resolve_links(r, sdoc, src, code, by_path, published, urls, diag)
+            resolve = _resolve_links(r, sdoc, src, code, by_path, published, urls, diag, drafts)
             html, ruby = resolve(r.html), resolve(r.ruby)
             if images and src.bundle is not None:
                 html, ruby = (_size_images(h, sdoc.path.parent, images) for h in (html, ruby))
@@ -460,7 +468,7 @@ def _check_podcast(site: Site, root: Path, diag: Diagnostics) -> None:
 
 
 def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by_path, published,
-                   urls: Urls, diag: Diagnostics) -> Callable[[str], str]:
+                   urls: Urls, diag: Diagnostics, drafts: bool) -> Callable[[str], str]:
     """Check the document's local links; the function it returns swaps `.md` placeholders for real
     URLs in the document's HTML (and in its pinyin version)."""
     targets: dict[str, str] = {}
@@ -485,7 +493,8 @@ def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by
         if target.name not in published:
             diag.error(sdoc.path, line, f"link to '{path}', which is a draft or not yet published")
             continue
-        code = lang if lang in target.docs else next(iter(target.docs))
+        built = [c for c, d in target.docs.items() if drafts or not d.draft]
+        code = lang if lang in built else built[0]
         url = urls.document(target.kind, code, target.slug)
         targets[href] = urls.path(url) + (f"#{frag}" if frag else "")
     if not targets:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import feedparser
 import pytest
 
 from generator.cli import main
@@ -123,3 +124,20 @@ def test_new_translate_of_a_bundle_and_a_one_file_post(site, capsys):
     text = (bundle / "index.en.md").read_text("utf-8")
     assert "date: 2025-03-01  # the day of the walk\ntags: [a, b]\ntitle: 散步\nsummary: 一次散步。\ndraft: true\n" in text
     assert text.endswith("第一段。\n\n![鹭](heron.jpg)\n")
+
+
+def test_a_draft_translation_leaves_its_original_published_and_stays_out_of_feeds(site, capsys):
+    from conftest import build_fixture
+
+    assert riji(capsys, "new", "--site", str(site), "--translate", "content/posts/only-english.en.md")[0] == 0
+    published = build_fixture(site)
+    assert published.ok, published.diagnostics
+    assert "en/posts/only-english/index.html" in published.files
+    assert "zh/posts/only-english/index.html" not in published.files
+    preview = build_fixture(site, drafts=True)
+    assert "zh/posts/only-english/index.html" in preview.files
+
+    zh_feed = feedparser.parse(preview.files["zh/feed.xml"])
+    assert not [e for e in zh_feed.entries if "only-english" in e.link]
+    en_feed = feedparser.parse(published.files["en/feed.xml"])
+    assert [e for e in en_feed.entries if "only-english" in e.link]

@@ -165,7 +165,7 @@ def render_feeds(site: Site, inputs: bytes | None = None) -> Output:
                  if has_tag_feed(site, code, tag)}
     out: Output = {}
     for lang in config.languages:
-        docs = [e.docs[lang.code] for e in posts if lang.code in e.docs]
+        docs = site.feed_docs(lang.code, posts)
         tags: list[Tag | None] = [None]
         if config.feeds["tag_feeds"]:
             tags += [tag for tag, _n in site.tags_in(lang.code) if has_tag_feed(site, lang.code, tag)]

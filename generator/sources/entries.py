@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-SHARED_KEYS = {"date", "updated", "slug", "tags", "draft", "visibility", "toc", "episode", "season", "explicit",
-               "weight"}
+SHARED_KEYS = {"date", "updated", "slug", "tags", "visibility", "toc", "episode", "season", "explicit", "weight"}
 VISIBILITY = ("public", "unlisted", "private")
+# `draft` is per language: a translation may be a draft while its original is published
 LANG_KEYS = {"title", "summary", "description", "audio", "chapters", "guid", "image", "image_alt",
-             "episode_type", "episode_image", "aliases"}
+             "episode_type", "episode_image", "aliases", "draft"}
 
 
 @dataclass
@@ -23,6 +23,7 @@ class SourceDoc:
     body: str
     body_line: int  # file line of the body's first line
     text: str  # the whole file as read: later stages (checks) find lines in it without reading it again
+    draft: bool = False
 
 
 @dataclass
@@ -36,7 +37,7 @@ class SourceEntry:
     date: datetime | None
     updated: datetime | None
     tags: tuple[str, ...]
-    draft: bool
+    draft: bool  # every language is a draft
     extra: dict
     visibility: str = "public"  # one of VISIBILITY
     toc: bool | None = None  # front-matter `toc:`; None: the site's default decides

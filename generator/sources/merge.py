@@ -106,10 +106,6 @@ def read_entry(kind, ident, name, paths, bundle, root: Path, config: Config, dia
     if not isinstance(tags, list) or not all(isinstance(t, (str, int)) for t in tags):
         diag.error(*line("tags"), "'tags' must be a list such as [internet, culture]")
         tags = []
-    draft = shared.get("draft", False)
-    if not isinstance(draft, bool):
-        diag.error(*line("draft"), "'draft' must be true or false")
-        draft = True
     visibility = shared.get("visibility", "public")
     if visibility not in VISIBILITY:
         diag.error(*line("visibility"), f"'visibility' must be one of {', '.join(VISIBILITY)}, not "
@@ -153,6 +149,10 @@ def read_entry(kind, ident, name, paths, bundle, root: Path, config: Config, dia
                 diag.error(doc.path, doc.lines.get("aliases"), "'aliases' must be a list of old URLs, "
                                                                "such as [/posts/old-name/]")
                 del doc.meta["aliases"]
+        doc.draft = doc.meta.get("draft", False)
+        if not isinstance(doc.draft, bool):
+            diag.error(doc.path, doc.lines.get("draft"), "'draft' must be true or false")
+            doc.draft = True
         for key in ("summary", "description", "image_alt", "guid"):
             if key in doc.meta and not isinstance(doc.meta[key], (str, int, float)):
                 diag.error(doc.path, doc.lines.get(key), f"'{key}' must be text")
@@ -164,6 +164,6 @@ def read_entry(kind, ident, name, paths, bundle, root: Path, config: Config, dia
         kind=kind, name=ident, paths=[f.path for f in files], bundle=bundle,
         assets=bundle_assets(bundle, root, diag) if bundle else (),
         slug=slug, date=date_value, updated=updated,
-        tags=tuple(str(t) for t in tags), draft=draft, extra=extra, visibility=visibility, toc=toc,
-        docs=docs, lines=shared_from,
+        tags=tuple(str(t) for t in tags), draft=all(d.draft for d in docs.values()), extra=extra,
+        visibility=visibility, toc=toc, docs=docs, lines=shared_from,
     )

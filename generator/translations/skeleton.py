@@ -43,7 +43,7 @@ def _shared_lines(path: Path) -> str:
     out = []
     for n, (line, key) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(rows) + 1
-        if key in SHARED_KEYS and key != "draft":
+        if key in SHARED_KEYS:
             out.extend(r for r in rows[line - 1:end - 1] if r.strip())
     return "".join(row + "\n" for row in out)
 
