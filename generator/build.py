@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import markdown
+from .constants import TRANSLATIONS_LOCK
 from .config import Config, load_config
 from .constants import CACHE_DIR
 from .media import probe_media
@@ -32,6 +33,9 @@ from .render.sitemap import render_sitemap
 from .search import index_pages, searchable
 from .sources import list_files, read_entries
 from .theme import Theme, load_theme
+from .translations import status as translations
+from .translations.lock import read_lock
+from .translations.status import Status
 from .urls import site_urls
 from .writer import UnsafeOutput, write_output
 
@@ -67,6 +71,7 @@ class BuildResult:
     made: int = 0  # files the writer rendered or copied
     kept: int = 0  # files the writer kept from the last build, their inputs unchanged
     root: Path | None = None  # the site folder it was built from (resolved): checks name files in it
+    translations: Status | None = None  # each translation against translations.lock
     seconds: float = 0.0
 
     @property
@@ -209,13 +214,19 @@ def build(root: Path, options: BuildOptions | None = None,
                                markdown_settings(config, theme.strings))
     if memo_file is not None:
         save_memo(memo_file, memo)
+    lock, found = read_lock(root)  # a source too: what each translation was last synced with
+    problems += found
+    result.translations = translations.of_build(sources, rendered, lock, config.codes, root)
+    if (line := translations.summary(result.translations, TRANSLATIONS_LOCK)) is not None:
+        problems.append(line)
     now = options.now or datetime.now(timezone.utc)
     say("measuring audio")
     urls = site_urls(config)  # the one URL scheme of this site
     media, found = probe_media(config, urls, root, sources)
     problems += found
     site, found = build_site(config, urls, sources, rendered, root, now=now, drafts=options.drafts,
-                             future=options.future, private=options.private, media=media.audio, images=media.images)
+                             future=options.future, private=options.private, media=media.audio, images=media.images,
+                             outdated=translations.outdated(result.translations))
     problems += found
     result.site = site
     if config_broken:

@@ -9,7 +9,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
@@ -26,6 +26,7 @@ from .conversion import convert_html, convert_text
 from .markdown_diary import caption, diary_plugin
 from .pinyin import ruby_html
 from .text import count
+from .translations.blocks import split_tokens
 
 PLACEHOLDER = "riji:md/"
 RENDER_VERSION = "5"  # bump when output for the same source changes, to invalidate caches
@@ -39,6 +40,11 @@ class Rendered:
     words: int = 0  # Latin words and CJK characters, counted here so the cache keeps them
     cjk: int = 0
     ruby: str = ""  # the HTML with pinyin ruby, for the pinyin toggle; "" without pinyin
+    # the top-level blocks (translations.blocks) and where each is in `html`, from the same parse;
+    # `notes` is the whole footnotes section, which a reader sees as one
+    blocks: tuple = ()
+    spans: tuple[tuple[int, int], ...] = ()
+    notes: tuple[int, int] | None = None
 
 
 def heading_id(text: str) -> str:
@@ -161,7 +167,10 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
             title = "".join(c.content for c in tokens[i + 1].children or [] if c.type in ("text", "code_inline"))
             headings.append((int(token.tag[1]), token.attrGet("id"), title))
     # render block by block so link diagnostics carry the line of their paragraph
+    starts = []  # where each token's output starts in the page's HTML
+    at = 0
     for i, token in enumerate(tokens):
+        starts.append(at)
         if token.map is not None:
             env["line"] = token.map[0] + 1 + line_offset
         if token.type == "inline":
@@ -170,14 +179,41 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
             out.append(renderer.rules[token.type](tokens, i, md.options, env))
         else:
             out.append(renderer.renderToken(tokens, i, md.options, env))
+        at += len(out[-1])
+    starts.append(at)
     html_out = "".join(out)
-    html_out = typography.finish(html_out, latin_lang=latin_lang, cjk_spacing=cjk_spacing, han_lang=han_lang)
+    found = split_tokens(tokens, line_offset)
+    spans = tuple((starts[b.tokens[0]], starts[b.tokens[1]]) for b in found)
+    notes = [i for i, t in enumerate(tokens) if t.type in ("footnote_block_open", "footnote_block_close")]
+    notes = (starts[notes[0]], starts[notes[-1] + 1]) if notes else None
+    html_out, spans, notes = by_block(html_out, spans, notes, partial(
+        typography.finish, latin_lang=latin_lang, cjk_spacing=cjk_spacing, han_lang=han_lang))
     ruby = ruby_html(html_out) if pinyin else ""  # read from the source text: pypinyin knows it best
     if convert:
-        html_out, ruby = convert_html(html_out, convert), convert_html(ruby, convert)
+        html_out, spans, notes = by_block(html_out, spans, notes, lambda piece: convert_html(piece, convert))
+        ruby = convert_html(ruby, convert)
         headings = [(level, ident, convert_text(title, convert)) for level, ident, title in headings]
     words, cjk = count(html_to_text(html_out))
-    return Rendered(html_out, env["links"], headings, words, cjk, ruby)
+    return Rendered(html_out, env["links"], headings, words, cjk, ruby, tuple(found), spans, notes)
+
+
+def split_blocks(text: str, line_offset: int = 0) -> list:
+    """The blocks `render` would find, without rendering (for `riji status`)."""
+    return split_tokens(parser(False).parse(text, {}), line_offset)
+
+
+def by_block(html: str, spans, notes, finish) -> tuple[str, tuple, tuple | None]:
+    """`finish` applied to `html` piece by piece, cut where blocks start and end (what it changes
+    never crosses a block), so each block's place in the finished HTML is still known."""
+    cuts = sorted({0, len(html), *(n for span in spans for n in span), *(notes or ())})
+    moved, pieces, at = {}, [], 0
+    for start, end in zip(cuts, cuts[1:]):
+        moved[start] = at
+        pieces.append(finish(html[start:end]))
+        at += len(pieces[-1])
+    moved[len(html)] = at
+    return ("".join(pieces), tuple((moved[a], moved[b]) for a, b in spans),
+            (moved[notes[0]], moved[notes[1]]) if notes else None)
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -97,7 +97,8 @@ def _format() -> str:
 
     digest = hashlib.blake2b(digest_size=8)
     here = Path(__file__).parent
-    for path in (here / "memo.py", *sorted((here / "sources").glob("*.py")), here / "markdown.py"):
+    for path in (here / "memo.py", *sorted((here / "sources").glob("*.py")), here / "markdown.py",
+                 here / "translations" / "blocks.py"):
         digest.update(path.read_bytes())
     return f"{__version__}-{digest.hexdigest()}"
 

@@ -17,7 +17,7 @@ from . import diary, slugs, text, typography
 from .chapters import Chapter, parse_chapters
 from .config import Config
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
-from .markdown import PLACEHOLDER, Rendered, html_to_text
+from .markdown import PLACEHOLDER, Rendered, by_block, html_to_text
 from .markdown_diary import TOC_MARK
 from .sources import SourceDoc, SourceEntry
 from .urls import Urls
@@ -53,6 +53,11 @@ class Doc:
     toc_at: int | None = None  # where in `html` a `[TOC]` paragraph put it; None: at the top
     aliases: tuple[str, ...] = ()  # old site-relative URLs that redirect here
     ruby: str = ""  # `html` with pinyin ruby, for the theme's pinyin toggle; "" for none
+    # the body's blocks (translations.blocks) and where each is in `html`; `notes`: the footnotes
+    blocks: tuple = ()
+    spans: tuple[tuple[int, int], ...] = ()
+    notes: tuple[int, int] | None = None
+    outdated_from: str | None = None  # the language whose later change this translation lacks
 
     @property
     def date(self) -> datetime | None:
@@ -168,6 +173,12 @@ class Site:
                 return entry.docs[code]
         raise KeyError(lang)
 
+    def partner(self, entry: Entry, lang: str) -> str | None:
+        """The language a side-by-side view of `lang` shows beside it: the default language, or
+        for the default language the first other one; None when there is no other."""
+        order = [self.config.default_language, *self.config.codes]
+        return next((c for c in order if c != lang and c in entry.docs), None)
+
     def posts_in(self, lang: str) -> list[Doc]:
         return [e.docs[lang] for e in self.posts if lang in e.docs]
 
@@ -219,7 +230,7 @@ class PagePlan:
     """One HTML page to build: its kind, language and URL, and what it shows. The renderer turns
     each into a page view for its template."""
 
-    kind: str  # home, post, page, tag, tags, archive, search, 404, or redirect (an alias of a post or page)
+    kind: str  # home, post, page, tag, tags, archive, search, 404, redirect (an alias of a post or page) or parallel
     lang: str
     url: str  # site-relative; "404.html" for the 404 page
     entry: Entry | None = None  # post, page and redirect
@@ -227,6 +238,7 @@ class PagePlan:
     items: tuple[Listed, ...] = ()  # home, tag and archive
     pagination: Pagination | None = None  # home and tag
     root: bool = False  # the default language's home, also served at the site's root
+    other: str | None = None  # parallel: the language shown beside `lang`
 
     @property
     def output(self) -> str:
@@ -252,6 +264,11 @@ def page_plans(site: Site) -> list[PagePlan]:
             if doc is not None:
                 plans.append(PagePlan(entry.kind, code, doc.url, entry=entry))
                 plans.extend(PagePlan("redirect", code, alias, entry=entry) for alias in doc.aliases)
+                partner = site.partner(entry, code)
+                for other in ([partner] if partner else []) + [c for c in entry.docs if c not in (code, partner)]:
+                    plans.append(PagePlan("parallel", code, urls.parallel(entry.kind, code, entry.slug,
+                                                                          None if other == partner else other),
+                                          entry=entry, other=other))
         plans.append(PagePlan("tags", code, urls.tags(code)))
         for tag, _count in site.tags_in(code):
             tagged = site.listing(code, site.posts_tagged(tag.key))
@@ -284,10 +301,11 @@ def _summary(meta: dict, html: str) -> str:
 
 def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered: dict[tuple[str, str], Rendered],
                root: Path, *, now: datetime, drafts: bool = False, future: bool = False,
-               private: bool = False, media: dict | None = None,
-               images: dict | None = None) -> tuple[Site, list[Diagnostic]]:
+               private: bool = False, media: dict | None = None, images: dict | None = None,
+               outdated: dict[tuple[str, str], str] | None = None) -> tuple[Site, list[Diagnostic]]:
     """(the site, what is wrong with its content); `media` maps (entry name, language) to the
-    recording the media stage measured. `root` only makes the messages' paths relative. Private
+    recording the media stage measured; `outdated` (entry name, language) to the language whose
+    change that translation lacks. `root` only makes the messages' paths relative. Private
     entries are left out unless `private` (the preview, `riji build --private`)."""
     diag = Diagnostics(root)
     by_path = _link_targets(sources)
@@ -316,10 +334,17 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             seen_urls[url] = sdoc.path
             r = rendered[(src.name, code)]
             resolve = _resolve_links(r, sdoc, src, code, by_path, published, urls, diag, drafts)
-            html, ruby = resolve(r.html), resolve(r.ruby)
-            if images and src.bundle is not None:
-                html, ruby = (_size_images(h, sdoc.path.parent, images) for h in (html, ruby))
+            sizes = images if images and src.bundle is not None else None
+
+            def finish(piece: str) -> str:
+                piece = resolve(piece)
+                return _size_images(piece, sdoc.path.parent, sizes) if sizes else piece
+
+            html, spans, notes = by_block(r.html, r.spans, r.notes, finish)
+            ruby = finish(r.ruby)
+            marks = [(m.start(), len(m.group())) for m in re.finditer(re.escape(TOC_MARK) + "\n?", html)]
             html, toc, toc_at = _contents(html, r.headings, src, config)  # the ruby keeps the mark, for pinyin.js
+            spans, notes = _without_marks(spans, notes, marks)
             spaced = typography.space_text if config.language(code).cjk_spacing else str
             summary = spaced(_summary(sdoc.meta, html))
             description = spaced(str(sdoc.meta.get("description") or text.shorten(summary, 160)))
@@ -327,7 +352,9 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             entry.docs[code] = Doc(entry, code, spaced(str(sdoc.meta["title"]).strip()), url, html, summary,
                                    description, text.minutes(r.words, r.cjk), r.headings,
                                    sdoc.meta, sdoc, audio=audio, chapters=_chapters(src, sdoc, audio, diag),
-                                   episode_type=_episode_type(sdoc, diag), toc=toc, toc_at=toc_at, ruby=ruby)
+                                   episode_type=_episode_type(sdoc, diag), toc=toc, toc_at=toc_at, ruby=ruby,
+                                   blocks=r.blocks, spans=spans, notes=notes,
+                                   outdated_from=(outdated or {}).get((src.name, code)))
         if entry.docs:
             _aliases(entry, config, urls, aliases, diag)
             entries.append(entry)
@@ -465,6 +492,18 @@ def _check_podcast(site: Site, root: Path, diag: Diagnostics) -> None:
     elif not config.base_url.startswith("https://") and any(site.episodes(c) for c in config.codes):
         diag.warning(root / "site.yaml", config.line("base_url"),
                      "podcast apps expect https addresses; base_url is not https")
+
+
+def _without_marks(spans, notes, marks: list[tuple[int, int]]):
+    """Block positions once the `[TOC]` marks, (where, how long), are taken out of the HTML."""
+    if not marks:
+        return spans, notes
+
+    def moved(n: int) -> int:
+        return n - sum(length for at, length in marks if at < n)
+
+    return (tuple((moved(a), moved(b)) for a, b in spans),
+            (moved(notes[0]), moved(notes[1])) if notes else None)
 
 
 def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by_path, published,

@@ -35,6 +35,10 @@ class Urls:
         """A post's or a page's URL."""
         return (self.post if kind == "post" else self.page)(lang, slug)
 
+    def parallel(self, kind: str, lang: str, slug: str, other: str | None = None) -> str:
+        """The side-by-side view of a post or page: with its usual partner, or with `other`."""
+        return self.document(kind, lang, slug) + "parallel/" + (f"{other}/" if other else "")
+
     def tags(self, lang: str) -> str:
         return self._p(lang, "tags/")
 

@@ -17,7 +17,7 @@ from generator.diagnostics import Diagnostics
 from generator.sources import read_entries
 from generator.translations import lock as lockfile
 from generator.translations.align import align, by_text
-from generator.translations.blocks import split
+from generator.markdown import render, split_blocks as split
 from generator.translations.status import (BOTH_EDITED, MISSING, ORPHANED, OUTDATED, UNTRACKED, describe,
                                            describe_change, document, record, status, sync, warnings)
 
@@ -333,3 +333,22 @@ def test_three_languages_are_symmetric(tmp_path):
     docs, codes = documents(root)
     result = status(docs, synced, codes)
     assert {i.lang for i in result.items if i.name == "posts/in-sync" and i.state == OUTDATED} == {"zh", "fr"}
+
+
+def test_rendering_finds_the_same_blocks_and_where_each_is_in_the_html():
+    for smart_quotes in (True, False):
+        r = render(BODY, smart_quotes=smart_quotes, line_offset=10)
+        assert list(r.blocks) == split(BODY, line_offset=10)  # smart quotes change no fingerprint
+        assert r.html[slice(*r.spans[0])] == "<p>Intro paragraph\nover two lines.</p>\n"
+        assert r.html[slice(*r.spans[4])].startswith("<pre><code") and "<ol class=\"footnotes-list\">" in \
+            r.html[slice(*r.notes)]
+
+
+def test_the_example_site_ships_a_lock_in_sync():
+    from conftest import REPO
+
+    result = site_status(REPO)
+    behind = [f"{i.file}: {describe(i)}" for i in result.items if i.state != MISSING]
+    assert not behind, "content changed since translations.lock; check the translations, then run " \
+                       "riji status --sync:\n" + "\n".join(behind)
+    assert result.in_sync >= 6

@@ -16,7 +16,7 @@ from .values import good_base_url, per_language, section, switches, unknown_keys
 TOP_KEYS = {
     "base_url", "title", "description", "author", "languages", "default_language", "theme",
     "posts_per_page", "timezone", "missing_translation", "menu", "tags", "feeds", "podcast",
-    "publish", "check", "copyright", "hosting", "toc", "search",
+    "publish", "check", "copyright", "hosting", "toc", "search", "translations",
 }
 
 
@@ -136,8 +136,7 @@ def load_config(root: Path, diag: Diagnostics) -> Config | None:
                                  diag, path, located),
         hosting=switches(section(raw.get("hosting"), sections.HOSTING_KEYS, "hosting", diag, path, located),
                          sections.HOSTING_KEYS, "hosting", diag, path, located),
-        search=switches(section(raw.get("search"), sections.SEARCH_KEYS, "search", diag, path, located),
-                        sections.SEARCH_KEYS, "search", diag, path, located),
+    "publish", "check", "copyright", "hosting", "toc", "search", "translations",
         copyright=per_language(raw.get("copyright"), codes, diag, path, located.line("copyright"),
                                "copyright", required=False),
         toc=toc,

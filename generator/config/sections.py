@@ -19,6 +19,7 @@ CHECK_KEYS = {"allowed_hosts": [], "validate_html": True}
 HOSTING_KEYS = {"redirects": False, "headers": False}  # Netlify/Cloudflare _redirects and _headers
 TOC_KEYS = {"min_headings": None}  # None: contents only where a post asks (toc: true or [TOC])
 SEARCH_KEYS = {"enabled": True}  # Pagefind's index and a search page per language
+TRANSLATION_KEYS = {"outdated_notice": True}  # tell readers when a translation fell behind its original
 
 
 def languages(raw, diag, path, located) -> tuple[Language, ...]:

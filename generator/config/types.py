@@ -89,6 +89,7 @@ class Config:
     check: Mapping
     hosting: Mapping
     search: Mapping  # {"enabled": bool}
+    translations: Mapping
     copyright: Mapping[str, str]
     toc: Mapping  # {"min_headings": n}: posts with n or more headings get contents; None: only on request
     lines: Located = field(compare=False)  # where each key was written

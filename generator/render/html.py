@@ -27,7 +27,8 @@ from . import TEMPLATE_ERROR, Lazy, Output
 from .. import diary
 from .feeds import root_feed_links
 from .pinyin import NAME as PINYIN_FILE
-from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Nav, PageView,
+from .side_by_side import pairs
+from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Nav, Notice, PageView,
                     SiteView, SwitchOption, TagLink, TocItem)
 
 
@@ -252,6 +253,22 @@ def _doc_page(ctx: Context, entry: Entry, doc: Doc) -> PageView:
                     image=_absolute_image(doc, ctx.urls), doc=doc_view(doc), noindex=not entry.listed)
 
 
+def _translation(ctx: Context, entry: Entry, doc: Doc) -> dict:
+    """What a post or page says of its translations: the outdated notice, the side-by-side link."""
+    notice = None
+    original = entry.docs.get(doc.outdated_from) if doc.outdated_from else None
+    if original is not None and ctx.site.config.translations["outdated_notice"]:
+        code = ctx.lang.code
+        language = language_name(original.lang, ctx.locale, ctx.site.config.language(original.lang).name)
+        text = (ctx.tr(code, "outdated_notice", language=language, date=ctx.format_date(entry.updated))
+                if entry.updated else ctx.tr(code, "outdated_notice_undated", language=language))
+        notice = Notice(text, ctx.tr(code, "read_original"), ctx.urls.path(original.url),
+                        ctx.site.config.language(original.lang).hreflang)
+    partner = ctx.site.partner(entry, doc.lang)
+    parallel = ctx.urls.path(ctx.urls.parallel(entry.kind, doc.lang, entry.slug)) if partner else None
+    return dict(notice=notice, parallel=parallel)
+
+
 def post_page(ctx: Context, plan: PagePlan) -> dict:
     site, entry = ctx.site, plan.entry
     doc = entry.docs[plan.lang]
@@ -259,12 +276,30 @@ def post_page(ctx: Context, plan: PagePlan) -> dict:
     return dict(page=_doc_page(ctx, entry, doc), doc=doc_view(doc), older=doc_view(older), newer=doc_view(newer),
                 tags=[ctx.tag_link(site.tags[t]) for t in entry.tags if t in site.tags],
                 chapters=list(doc.chapters),
-                on_this_day=ctx.cards(Listed(d, False) for d in site.on_this_day(doc)) if entry.listed else [])
+                on_this_day=ctx.cards(Listed(d, False) for d in site.on_this_day(doc)) if entry.listed else [],
+                **_translation(ctx, entry, doc))
 
 
 def page_page(ctx: Context, plan: PagePlan) -> dict:
     doc = plan.entry.docs[plan.lang]
-    return dict(page=_doc_page(ctx, plan.entry, doc), doc=doc_view(doc))
+    return dict(page=_doc_page(ctx, plan.entry, doc), doc=doc_view(doc), **_translation(ctx, plan.entry, doc))
+
+
+def parallel_page(ctx: Context, plan: PagePlan) -> dict:
+    """A post or page beside its translation: not indexed, its canonical the post itself."""
+    site, entry, urls, code = ctx.site, plan.entry, ctx.urls, ctx.lang.code
+    doc, other = entry.docs[code], entry.docs[plan.other]
+    other_lang = site.config.language(plan.other)
+    body, notes = pairs(doc, ctx.lang, other, other_lang, urls.path)
+    partner = site.partner(entry, code)
+    view = ctx.page("parallel", plan.url, ctx.tr(code, "parallel_title", title=doc.title), doc.description,
+                    {c: urls.parallel(entry.kind, c, entry.slug) for c in entry.docs}, noindex=True)
+    view = replace(view, canonical=doc.url, alternates=())
+    pairings = [Link(ctx.tr(code, "parallel_with", language=language_name(c, ctx.locale, site.config.language(c).name)),
+                     urls.path(urls.parallel(entry.kind, code, entry.slug, None if c == partner else c)))
+                for c in site.config.codes if c in entry.docs and c not in (code, plan.other)]
+    return dict(page=view, doc=doc_view(doc), other=doc_view(other), other_lang=other_lang, pairs=body,
+                notes=notes, post=urls.path(doc.url), pairings=pairings)
 
 
 def tag_page(ctx: Context, plan: PagePlan) -> dict:
@@ -319,7 +354,8 @@ def redirect_page(ctx: Context, plan: PagePlan) -> dict:
 
 
 PAGE_KINDS = {"home": home_page, "post": post_page, "page": page_page, "tag": tag_page, "tags": tags_page,
-              "archive": archive_page, "search": search_page, "404": not_found_page, "redirect": redirect_page}
+              "archive": archive_page, "search": search_page, "404": not_found_page, "redirect": redirect_page,
+              "parallel": parallel_page}
 
 
 def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, str],

@@ -8,8 +8,12 @@ functions `t`, `tr`, `url`, `abs_url`, `asset`, `format_date`. Each kind adds it
 - home: `items` (Card; on the first page the newest has its `lead` paragraph), `pagination`
   (model.Pagination)
 - post: `doc` (DocView), `older`, `newer` (DocView or None), `tags` (TagLink), `chapters` (Chapter),
-  `on_this_day` (Card: the same day in other years)
-- page: `doc`
+  `on_this_day` (Card: the same day in other years), `notice` (Notice or None: this translation is
+  outdated), `parallel` (href of the side-by-side view or None)
+- page: `doc`, `notice`, `parallel`
+- parallel: `doc`, `other` (DocView shown beside it), `other_lang` (config.Language), `pairs` (Pair),
+  `notes` (Pair or None: each language's footnotes), `post` (href of the post), `pairings` (Link:
+  the same view beside each further language)
 - tag: `tag` (TagLink), `items`, `pagination`, `tag_feeds` (FeedLink)
 - tags: `tag_counts` ((TagLink, count))
 - archive: `years` ((year, [Card])), `calendar` (CalendarYear), `weekdays` (short names, Monday first)
@@ -177,3 +181,32 @@ class CalendarYear:
     year: int
     label: str  # e.g. "2025: 12 days written"
     rows: tuple[tuple[CalendarCell | None, ...], ...]  # Monday to Sunday, a cell per week
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An outdated translation tells its reader, in its own language, and links the original."""
+
+    text: str
+    link: str  # the link's words
+    href: str
+    hreflang: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One language's block in the side-by-side view (`html` empty for a gap)."""
+
+    lang: Language
+    html: str
+
+    @property
+    def empty(self) -> bool:
+        return not self.html
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Aligned blocks: the page's language first."""
+
+    cells: tuple[Cell, Cell]

@@ -2,8 +2,8 @@
 (an original then and now, or the original beside its translation) and the parallel reading view.
 
 Headings start sections. Sections are paired first, then blocks within each pair of sections, each
-time by the longest common run of keys (difflib), so an extra paragraph in one language leaves one
-empty cell beside it instead of shifting every later pair.
+time by the longest common run of keys, so an extra paragraph in one language leaves one empty
+cell beside it instead of shifting every later pair.
 """
 from __future__ import annotations
 
@@ -25,17 +25,42 @@ def by_text(block: Block) -> str:
     return f"{block.kind} {block.fingerprint}"
 
 
-def _pairs(a: Sequence[str], b: Sequence[str]) -> list[Pair]:
-    out: list[Pair] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal" or op == "replace":
-            n = min(i2 - i1, j2 - j1)
-            out.extend((i1 + k, j1 + k) for k in range(n))
-            out.extend((i, None) for i in range(i1 + n, i2))
-            out.extend((None, j) for j in range(j1 + n, j2))
+def _matches(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """The longest common run of keys, matched as early as possible, so that where one language
+    has an extra block of the same kind, the gap falls after the block both share."""
+    if len(a) * len(b) > 250_000:  # a long document without headings: difflib, which is linear-ish
+        return [(m.a + k, m.b + k) for m in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+                for k in range(m.size)]
+    n, m = len(a), len(b)
+    rest = [[0] * (m + 1) for _ in range(n + 1)]  # rest[i][j]: longest common run of a[i:], b[j:]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            rest[i][j] = rest[i + 1][j + 1] + 1 if a[i] == b[j] else max(rest[i + 1][j], rest[i][j + 1])
+    out, i, j = [], 0, 0
+    while i < n and j < m:
+        if a[i] == b[j] and rest[i][j] == rest[i + 1][j + 1] + 1:
+            out.append((i, j))
+            i, j = i + 1, j + 1
+        elif rest[i + 1][j] >= rest[i][j + 1]:
+            i += 1
         else:
-            out.extend((i, None) for i in range(i1, i2))
-            out.extend((None, j) for j in range(j1, j2))
+            j += 1
+    return out
+
+
+def _pairs(a: Sequence[str], b: Sequence[str]) -> list[Pair]:
+    """Matched keys side by side; between two matches, what is left pairs up in order and the
+    longer side's extra blocks face empty cells."""
+    out: list[Pair] = []
+    i = j = 0
+    for mi, mj in [*_matches(a, b), (len(a), len(b))]:
+        n = min(mi - i, mj - j)
+        out.extend((i + k, j + k) for k in range(n))
+        out.extend((x, None) for x in range(i + n, mi))
+        out.extend((None, y) for y in range(j + n, mj))
+        if mi < len(a):
+            out.append((mi, mj))
+        i, j = mi + 1, mj + 1
     return out
 
 

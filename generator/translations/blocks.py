@@ -161,12 +161,6 @@ def split_tokens(tokens, line_offset: int = 0) -> list[Block]:
     return blocks
 
 
-def split(text: str, line_offset: int = 0) -> list[Block]:
-    from ..markdown import parser
-
-    return split_tokens(parser(False).parse(text, {}), line_offset)
-
-
 def document_blocks(title: str, title_line: int | None, summary: str | None, summary_line: int | None,
                     body: list[Block]) -> list[Block]:
     """What a translation must keep up with: its title, the summary if written out, and the body."""

@@ -12,7 +12,8 @@ from typing import Iterable, Sequence
 
 from ..diagnostics import Diagnostic
 from .align import align, by_shape, by_text
-from .blocks import Block, document_blocks, split
+from ..markdown import split_blocks
+from .blocks import Block, document_blocks
 from .lock import Lock, Record, Recorded
 
 MISSING, OUTDATED, BOTH_EDITED, ORPHANED, UNTRACKED = "missing", "outdated", "both_edited", "orphaned", "untracked"
@@ -83,7 +84,7 @@ def document(entry, root: Path, body: dict[str, list[Block]] | None = None) -> D
     for code, doc in entry.docs.items():
         blocks = (body or {}).get(code)
         if blocks is None:
-            blocks = split(doc.body, doc.body_line - 1)
+            blocks = split_blocks(doc.body, doc.body_line - 1)
         summary = doc.meta.get("summary")
         versions[code] = Version(
             _relative(doc.path, root),
@@ -270,6 +271,30 @@ def describe_change(change: Change, item: Item) -> str:
         goes = f" -> {item.lang} line {change.target}" if change.what != "added" else \
             f" -> {item.lang} after line {change.target}"
     return f"{where}: {change.what} {label}{words}{goes}"
+
+
+def of_build(entries, rendered: dict, lock: Lock | None, languages: Sequence[str], root: Path) -> Status:
+    """The status from what a build has at hand: its sources and the blocks its Markdown stage found."""
+    return status([document(e, root, {c: list(rendered[(e.name, c)].blocks) for c in e.docs if (e.name, c) in rendered})
+                   for e in entries], lock, languages)
+
+
+def outdated(result: Status) -> dict[tuple[str, str], str]:
+    """(document name, outdated language) -> the language whose change it lacks."""
+    return {(i.name, i.lang): i.other for i in result.items if i.state == OUTDATED}
+
+
+def summary(result: Status, lock_file: str) -> Diagnostic | None:
+    """The one warning line of a build: how many translations fell behind."""
+    n, both = result.count(OUTDATED), result.count(BOTH_EDITED)
+    parts = []
+    if n:
+        parts.append(f"{n} translation{' is' if n == 1 else 's are'} outdated")
+    if both:
+        parts.append(f"{both} document{'' if both == 1 else 's'} changed in several languages")
+    if not parts:
+        return None
+    return Diagnostic(lock_file, None, f"{'; '.join(parts)}; run riji status", "warning")
 
 
 def warnings(result: Status) -> list[Diagnostic]:

@@ -1,0 +1,61 @@
+"""The side-by-side view's body: two documents' blocks, aligned by `translations.align` (the same
+alignment `riji status` uses), each cell the block's own finished HTML.
+
+Both columns sit in one page, so each column's ids (headings, footnotes) get its language as a
+prefix, and links within a column follow. A code block or image that is the same in both
+languages is shown once, in the page language's column.
+"""
+from __future__ import annotations
+
+import re
+
+from ..config import Language
+from ..model import Doc
+from ..translations.align import align
+from .views import Cell, Pair
+
+_ID = re.compile(r'(\s(?:id|aria-labelledby|aria-describedby)=")|(\shref="#)')
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+_RELATIVE = re.compile(r'(\s(?:src|href|poster)=")(?![A-Za-z][A-Za-z0-9+.-]*:|/|#|")')
+_SAME_ONCE = ("code", "image")
+
+
+def prefix_ids(html: str, prefix: str) -> str:
+    return _ID.sub(lambda m: m.group(0) + prefix, html)
+
+
+def _cell(html: str, lang: Language, base: str) -> str:
+    """A block moved into the view: its ids its language's own, its relative links (a bundle's
+    images) still leading where they did from the post, which is one folder up."""
+    return _RELATIVE.sub(lambda m: m.group(1) + base, prefix_ids(html, f"{lang.code}-"))
+
+
+def _body(doc: Doc) -> list[tuple[object, str]]:
+    """(block, its HTML) of the body, footnotes left out (they are shown whole, once)."""
+    return [(b, doc.html[s:e]) for b, (s, e) in zip(doc.blocks, doc.spans) if b.kind != "note"]
+
+
+def _same(a, a_html: str, b, b_html: str) -> bool:
+    if a.kind != b.kind or a.kind not in _SAME_ONCE:
+        return False
+    if a.kind == "code":
+        return a.fingerprint == b.fingerprint
+    return _SRC.findall(a_html) == _SRC.findall(b_html)
+
+
+def pairs(doc: Doc, lang: Language, other: Doc, other_lang: Language, path) -> tuple[list[Pair], Pair | None]:
+    """`path(url)` makes a site-relative URL root-relative (urls.Urls.path)."""
+    left, right = _body(doc), _body(other)
+    out = []
+    for i, j in align([b for b, _ in left], [b for b, _ in right]):
+        a = left[i][1] if i is not None else ""
+        b = right[j][1] if j is not None else ""
+        if i is not None and j is not None and _same(left[i][0], a, right[j][0], b):
+            b = ""
+        out.append(Pair((Cell(lang, _cell(a, lang, path(doc.url))),
+                         Cell(other_lang, _cell(b, other_lang, path(other.url))))))
+    notes = None
+    if doc.notes or other.notes:
+        notes = Pair(tuple(Cell(language, _cell(d.html[slice(*d.notes)], language, path(d.url)) if d.notes else "")
+                           for d, language in ((doc, lang), (other, other_lang))))
+    return out, notes
