@@ -100,3 +100,22 @@ def test_stylesheet_change_swaps_without_reload(page, site):
     assert page.evaluate("() => window.__sameDocument") is True  # swapped in place, not reloaded
     hrefs = page.evaluate("() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
     assert len([h for h in hrefs if "/assets/style." in h]) == 1  # the old sheet is gone
+
+
+def test_an_outdated_translation_is_a_notice_apart_from_the_error_overlay(page, site):
+    from generator.cli import main
+
+    post = site / "content/posts/first-light.md"
+    assert main(["status", "--site", str(site), "--sync"]) == 0
+    open_and_connect(page, "/zh/posts/first-light/")
+    notice = page.locator("#riji-notice[role=status]")
+    expect(notice).to_have_count(0)
+    post.write_text(post.read_text("utf-8").replace("Morning light", "Evening light"), "utf-8")
+    expect(notice).to_contain_text("1 translation is outdated; run riji status")
+    expect(page.locator("#riji-error-overlay")).to_have_count(0)  # a notice, not a failed build
+    expect(page.locator("main")).to_contain_text("阅读原文")  # and the reader's notice on the page
+    page.locator("#riji-notice button").click()
+    expect(notice).to_have_count(0)
+    assert main(["status", "--site", str(site), "--sync"]) == 0  # synced while previewing: gone
+    page.reload()
+    expect(page.locator("main")).not_to_contain_text("阅读原文")

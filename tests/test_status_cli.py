@@ -141,3 +141,17 @@ def test_a_draft_translation_leaves_its_original_published_and_stays_out_of_feed
     assert not [e for e in zh_feed.entries if "only-english" in e.link]
     en_feed = feedparser.parse(published.files["en/feed.xml"])
     assert [e for e in en_feed.entries if "only-english" in e.link]
+
+
+def test_check_warns_of_each_outdated_translation_at_its_file_and_line_and_still_passes(site, capsys):
+    (site / "content/posts/orphan.zh.md").unlink()  # nothing else wrong: the check itself passes
+    (site / "site.yaml").write_text((site / "site.yaml").read_text("utf-8") + "check: {validate_html: false}\n", "utf-8")
+    code, _out, err = riji(capsys, "check", "--site", str(site))
+    assert code == 0, err
+    assert ("content/posts/outdated.zh.md:10: warning: zh translation is outdated: 1 block changed in the en "
+            "version content/posts/outdated.en.md") in err.splitlines()
+    assert "content/posts/both.md:8: warning: en and zh both changed since the last sync" in err
+    code, out, err = riji(capsys, "build", "--site", str(site))
+    assert code == 0 and [line for line in err.splitlines() if "warning" in line] == [
+        "translations.lock: warning: 1 translation is outdated; 1 document changed in several languages; "
+        "run riji status"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..constants import SITE_FILE
 from ..diagnostics import Diagnostic, Diagnostics
 from ..render import materialize
+from ..translations.status import warnings as translation_warnings
 from ..writer import write_files
 from .blame import Blame
 from .feeds import check_xml
@@ -55,6 +56,8 @@ def check_site(result, *, folder: Path | None = None, validate_html: bool | None
                          f"HTML was not validated: {reason}; set check.validate_html: false to skip it")
 
     Blame(site, result.theme, files, texts, smap, diag).report(problems)
+    if result.translations is not None:  # found by the build already: each outdated one, at its line
+        diag.items += translation_warnings(result.translations)
     return diag.sorted()
 
 

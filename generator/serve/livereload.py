@@ -112,6 +112,39 @@ SCRIPT = r"""/* riji serve: live reload. Injected by the preview only; `riji bui
     (document.body || document.documentElement).appendChild(overlay);
   }
 
+  /* Things to know that do not stop the build (translations that fell behind): a small note in
+     a corner, never the error overlay, gone when there is nothing to say. */
+  var note = null;
+  function notices(lines) {
+    if (note) { note.remove(); note = null; }
+    var key = lines.join("\n"), seen = "";
+    try { seen = sessionStorage.getItem("riji-notice") || ""; } catch (e) {}
+    if (!lines.length || seen === key) return;
+    note = document.createElement("div");
+    note.id = "riji-notice";
+    note.setAttribute("role", "status");
+    note.setAttribute("lang", "en");
+    note.style.cssText = "position:fixed;right:.75rem;bottom:.75rem;z-index:2147483646;max-width:min(26rem,calc(100vw - 1.5rem));" +
+      "padding:.6rem .8rem;background:#fff8db;color:#3d3200;border:1px solid #d9b700;border-radius:6px;" +
+      "font:13px/1.45 system-ui,sans-serif;box-shadow:0 2px 12px rgba(0,0,0,.25);text-align:left";
+    lines.forEach(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line;
+      p.style.margin = "0 0 .35rem";
+      note.appendChild(p);
+    });
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Dismiss";
+    close.style.cssText = "font:inherit;cursor:pointer";
+    close.addEventListener("click", function () {
+      try { sessionStorage.setItem("riji-notice", key); } catch (e) {}
+      notices([]);
+    });
+    note.appendChild(close);
+    (document.body || document.documentElement).appendChild(note);
+  }
+
   function swapStyles(hrefs) {
     var links = document.querySelectorAll('link[rel~="stylesheet"]');
     for (var i = 0; i < links.length; i++) {
@@ -129,6 +162,7 @@ SCRIPT = r"""/* riji serve: live reload. Injected by the preview only; `riji bui
 
   function onState(state) {
     if (!state.ok) { show(state.errors || []); return; }
+    notices(state.notices || []);
     if (state.build === build) { hide(); return; }
     if (state.kind === "css" && state.from === build) {
       swapStyles(state.hrefs || {});

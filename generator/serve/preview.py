@@ -16,9 +16,11 @@ from pathlib import Path
 
 from ..build import BuildOptions, BuildResult, build
 from ..constants import FINGERPRINT as FINGERPRINT_PATTERN
+from ..constants import TRANSLATIONS_LOCK
 from ..diagnostics import Diagnostic, in_order
 from ..render import Lazy
 from ..search import BUNDLE, index_pages, searchable
+from ..translations.status import summary
 from .livereload import Channel, script_tag, sse_message
 
 FINGERPRINT = re.compile(FINGERPRINT_PATTERN + r"(?=\.css$)")
@@ -211,10 +213,16 @@ class Preview:
                 return {"ok": False, "build": self.token,
                         "errors": [{"path": d.path, "line": d.line, "message": d.message, "text": str(d)}
                                    for d in self.errors]}
-            state = {"ok": self.good is not None, "build": self.token, "errors": []}
+            state = {"ok": self.good is not None, "build": self.token, "errors": [], "notices": self._notices()}
             if self.kind == "css":
                 state.update(kind="css", **{"from": self.previous_token}, hrefs=self.hrefs)
             return state
+
+    def _notices(self) -> list[str]:
+        """What the served build warns of without failing: translations that fell behind."""
+        status = self.good.translations if self.good is not None else None
+        line = summary(status, TRANSLATIONS_LOCK) if status is not None else None
+        return [line.message] if line is not None else []
 
     def publish(self) -> None:
         self.channel.publish(sse_message(self.state()))

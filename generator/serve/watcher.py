@@ -18,10 +18,10 @@ from typing import Callable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from ..constants import IGNORED, SITE_FILE, SOURCE_DIRS
+from ..constants import IGNORED, SITE_FILE, SOURCE_DIRS, TRANSLATIONS_LOCK
 
 WATCHED_DIRS = SOURCE_DIRS
-WATCHED_FILES = (SITE_FILE,)
+WATCHED_FILES = (SITE_FILE, TRANSLATIONS_LOCK)  # a sync while previewing clears its notice
 # editor scratch files beyond those the build itself ignores (IGNORED: dot files, ~, .swp, #x#, 4913)
 EDITOR_NOISE = re.compile(r"(\.sw[a-p]$|\.kate-swp$|___jb_(tmp|old)___$|\.(tmp|temp|part|crdownload)$)")
 CHANGES = {"created", "modified", "deleted", "moved", "closed"}  # not "opened"/"closed_no_write": reads
@@ -139,7 +139,8 @@ class _Handler(FileSystemEventHandler):
 
 
 class Watcher:
-    """Watches content/, themes/, static/ (recursively) and site.yaml; calls back with changed paths."""
+    """Watches content/, themes/, static/ (recursively), site.yaml and translations.lock; calls back
+    with changed paths."""
 
     def __init__(self, root: Path, callback: Callable[[set[str]], None], quiet: float = 0.05,
                  settled: float | None = None):
