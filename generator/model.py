@@ -263,11 +263,15 @@ def page_plans(site: Site) -> list[PagePlan]:
             doc = entry.docs.get(code)
             if doc is not None:
                 plans.append(PagePlan(entry.kind, code, doc.url, entry=entry))
-                plans.extend(PagePlan("redirect", code, alias, entry=entry) for alias in doc.aliases)
                 partner = site.partner(entry, code)
-                for other in ([partner] if partner else []) + [c for c in entry.docs if c not in (code, partner)]:
-                    plans.append(PagePlan("parallel", code, urls.parallel(entry.kind, code, entry.slug,
-                                                                          None if other == partner else other),
+                others = ([partner] if partner else []) + [c for c in entry.docs if c not in (code, partner)]
+                views = {other: None if other == partner else other for other in others}
+                for alias in doc.aliases:  # an old URL, and the side-by-side views that were below it
+                    plans.append(PagePlan("redirect", code, alias, entry=entry))
+                    plans.extend(PagePlan("redirect", code, urls.parallel_of(alias, view), entry=entry)
+                                 for view in views.values() if alias.endswith("/"))
+                for other, view in views.items():
+                    plans.append(PagePlan("parallel", code, urls.parallel(entry.kind, code, entry.slug, view),
                                           entry=entry, other=other))
         plans.append(PagePlan("tags", code, urls.tags(code)))
         for tag, _count in site.tags_in(code):

@@ -37,7 +37,12 @@ class Urls:
 
     def parallel(self, kind: str, lang: str, slug: str, other: str | None = None) -> str:
         """The side-by-side view of a post or page: with its usual partner, or with `other`."""
-        return self.document(kind, lang, slug) + "parallel/" + (f"{other}/" if other else "")
+        return self.parallel_of(self.document(kind, lang, slug), other)
+
+    @staticmethod
+    def parallel_of(url: str, other: str | None = None) -> str:
+        """The side-by-side view below a document's URL (or below an old URL of it)."""
+        return url + "parallel/" + (f"{other}/" if other else "")
 
     def tags(self, lang: str) -> str:
         return self._p(lang, "tags/")

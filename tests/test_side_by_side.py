@@ -212,3 +212,16 @@ def test_in_a_browser_columns_at_1280_stacked_at_375_and_nothing_overflows(brows
             assert abs(a["y"] - b["y"]) < 1 and b["x"] >= a["x"] + a["width"], width
         assert first.get_attribute("lang") == ("en" if lang == "en" else "zh-Hans")
         context.close()
+
+
+def test_an_old_url_from_aliases_keeps_its_side_by_side_views_too(tmp_path):
+    root = write_site(tmp_path / "site", {
+        "content/posts/p.en.md": "---\ndate: 2025-01-01\nslug: new-name\ntitle: One\naliases: [posts/old-name/]\n---\nHi.\n",
+        "content/posts/p.zh.md": "---\ndate: 2025-01-01\nslug: new-name\ntitle: 一\naliases: [posts/old-name/]\n---\n你好。\n",
+    })
+    result = build_fixture(root)
+    assert result.ok, result.diagnostics
+    for lang in ("en", "zh"):
+        assert f"{lang}/posts/old-name/index.html" in result.files
+        moved = text_of(result, f"{lang}/posts/old-name/parallel/index.html")
+        assert f"/{lang}/posts/new-name/" in moved and 'content="noindex"' in moved
