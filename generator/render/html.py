@@ -293,8 +293,8 @@ def parallel_page(ctx: Context, plan: PagePlan) -> dict:
     body, notes = pairs(doc, ctx.lang, other, other_lang, urls.path)
     partner = site.partner(entry, code)
     view = ctx.page("parallel", plan.url, ctx.tr(code, "parallel_title", title=doc.title), doc.description,
-                    {c: urls.parallel(entry.kind, c, entry.slug) for c in entry.docs}, doc=doc_view(doc),
-                    noindex=True)
+                    {c: urls.parallel(entry.kind, c, entry.slug) for c in entry.docs},
+                    doc=replace(doc_view(doc), audio=None), noindex=True)  # the text, not the player
     view = replace(view, canonical=doc.url, alternates=(), has_code=view.has_code or "<pre" in other.html)
     pairings = [Link(ctx.tr(code, "parallel_with", language=language_name(c, ctx.locale, site.config.language(c).name)),
                      urls.path(urls.parallel(entry.kind, code, entry.slug, None if c == partner else c)))
