@@ -216,7 +216,8 @@ def build(root: Path, options: BuildOptions | None = None,
         save_memo(memo_file, memo)
     lock, found = read_lock(root)  # a source too: what each translation was last synced with
     problems += found
-    result.translations = translations.of_build(sources, rendered, lock, config.codes, root)
+    written = [lang.code for lang in config.languages if not lang.source]  # generated ones follow by themselves
+    result.translations = translations.of_build(sources, rendered, lock, written, root)
     if (line := translations.summary(result.translations, TRANSLATIONS_LOCK)) is not None:
         problems.append(line)
     now = options.now or datetime.now(timezone.utc)

@@ -259,7 +259,8 @@ def _translation(ctx: Context, entry: Entry, doc: Doc) -> dict:
     original = entry.docs.get(doc.outdated_from) if doc.outdated_from else None
     if original is not None and ctx.site.config.translations["outdated_notice"]:
         code = ctx.lang.code
-        language = language_name(original.lang, ctx.locale, ctx.site.config.language(original.lang).name)
+        source = ctx.site.config.language(original.lang)
+        language = language_name(source, ctx.site.config.languages, ctx.locale, source.name)
         text = (ctx.tr(code, "outdated_notice", language=language, date=ctx.format_date(entry.updated))
                 if entry.updated else ctx.tr(code, "outdated_notice_undated", language=language))
         notice = Notice(text, ctx.tr(code, "read_original"), ctx.urls.path(original.url),
@@ -296,7 +297,8 @@ def parallel_page(ctx: Context, plan: PagePlan) -> dict:
                     {c: urls.parallel(entry.kind, c, entry.slug) for c in entry.docs},
                     doc=replace(doc_view(doc), audio=None), noindex=True)  # the text, not the player
     view = replace(view, canonical=doc.url, alternates=(), has_code=view.has_code or "<pre" in other.html)
-    pairings = [Link(ctx.tr(code, "parallel_with", language=language_name(c, ctx.locale, site.config.language(c).name)),
+    pairings = [Link(ctx.tr(code, "parallel_with", language=language_name(site.config.language(c), site.config.languages,
+                                                                       ctx.locale, site.config.language(c).name)),
                      urls.path(urls.parallel(entry.kind, code, entry.slug, None if c == partner else c)))
                 for c in site.config.codes if c in entry.docs and c not in (code, plan.other)]
     return dict(page=view, doc=doc_view(doc), other=doc_view(other), other_lang=other_lang, pairs=body,

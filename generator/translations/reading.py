@@ -27,7 +27,8 @@ class Reading:
 
     @property
     def languages(self) -> list[str]:
-        return list(self.config.codes) if self.config else []
+        """The languages written by hand: a generated one (`from:` in site.yaml) follows by itself."""
+        return [lang.code for lang in self.config.languages if not lang.source] if self.config else []
 
     def named(self, path: Path) -> tuple[Document, SourceEntry] | None:
         """The document one of whose files is `path` (from here, or else from the site root)."""
@@ -45,7 +46,7 @@ def read_site(root: Path) -> Reading:
     reading = Reading(root, config)
     if config is not None:
         reading.entries = read_entries(root, config, diag)
-        reading.documents = [document(e, root) for e in reading.entries]
+        reading.documents = [document(e, root, languages=reading.languages) for e in reading.entries]
     reading.source_problems = list(diag.items)  # a copy: nothing shares this collector's list
     reading.lock, reading.lock_problems = read_lock(root)
     return reading

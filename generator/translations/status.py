@@ -77,11 +77,13 @@ class Status:
         return next((i for i in self.items if i.name == name and i.lang == lang and i.state == state), None)
 
 
-def document(entry, root: Path, body: dict[str, list[Block]] | None = None) -> Document:
+def document(entry, root: Path, body: dict[str, list[Block]] | None = None, languages=None) -> Document:
     """A `sources.SourceEntry` as status sees it; `body` may bring blocks already split by the
-    Markdown stage, so a build parses nothing twice."""
+    Markdown stage, so a build parses nothing twice. Only `languages` count (not a generated one)."""
     versions = {}
     for code, doc in entry.docs.items():
+        if languages is not None and code not in languages:
+            continue
         blocks = (body or {}).get(code)
         if blocks is None:
             blocks = split_blocks(doc.body, doc.body_line - 1)
@@ -275,8 +277,8 @@ def describe_change(change: Change, item: Item) -> str:
 
 def of_build(entries, rendered: dict, lock: Lock | None, languages: Sequence[str], root: Path) -> Status:
     """The status from what a build has at hand: its sources and the blocks its Markdown stage found."""
-    return status([document(e, root, {c: list(rendered[(e.name, c)].blocks) for c in e.docs if (e.name, c) in rendered})
-                   for e in entries], lock, languages)
+    return status([document(e, root, {c: list(rendered[(e.name, c)].blocks) for c in e.docs if (e.name, c) in rendered},
+                            languages) for e in entries], lock, languages)
 
 
 def outdated(result: Status) -> dict[tuple[str, str], str]:
