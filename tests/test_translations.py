@@ -27,11 +27,11 @@ FIXTURE = SITES / "translations"
 
 
 def documents(root: Path):
-    diag = Diagnostics(root)
-    config = load_config(root, diag)
-    entries = read_entries(root, config, diag)
-    assert not diag.items, diag.items
-    return [document(e, root) for e in entries], config.codes
+    from generator.translations.reading import read_site
+
+    reading = read_site(root)
+    assert not reading.source_problems, reading.source_problems
+    return reading.documents, reading.languages
 
 
 def site_status(root: Path):
