@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 
 from ..config import Language
+from ..constants import URL_SCHEME
 from ..model import Doc
 from ..translations.align import align
 from .views import Cell, Pair
 
 _ID = re.compile(r'(\s(?:id|aria-labelledby|aria-describedby)=")|(\shref="#)')
 _SRC = re.compile(r'\ssrc="([^"]*)"')
-_RELATIVE = re.compile(r'(\s(?:src|href|poster)=")(?![A-Za-z][A-Za-z0-9+.-]*:|/|#|")')
+_RELATIVE = re.compile(r'(\s(?:src|href|poster)=")(?!' + URL_SCHEME.pattern.lstrip("^") + r'|/|#|")')
 _SAME_ONCE = ("code", "image")
 
 
