@@ -434,7 +434,10 @@ def _aliases(entry: Entry, config: Config, urls: Urls, seen: dict, diag: Diagnos
 
 
 def _check_alias_clashes(site: Site, aliases: dict, doc_urls: dict, diag: Diagnostics) -> None:
-    """An alias must not take the place of a page the site makes."""
+    """An alias must not take the place of a page the site makes. Listing the pages costs a pass
+    over the site, so a site without aliases skips it."""
+    if not aliases:
+        return
     taken = {plan.output: plan.url for plan in page_plans(site) if plan.kind != "redirect"}
     for url, (path, line) in aliases.items():
         output = PagePlan("redirect", "", url).output

@@ -51,12 +51,21 @@ def feed_links(site: Site, strings: dict, code: str, tag: Tag | None = None) -> 
     return links
 
 
+def has_root_feeds(site: Site) -> bool:
+    """Every language's feed at the root, unless a language is served there (its feeds are)."""
+    return "" not in site.urls.prefix.values()
+
+
+def root_title(config: Config) -> str:
+    return " · ".join(dict.fromkeys(config.title[c] for c in config.codes))
+
+
 def root_feed_links(site: Site) -> list[FeedLink]:
     """The feeds of every language at once, which the site's root page advertises."""
-    if "" in site.urls.prefix.values():
+    if not has_root_feeds(site):
         return []
     urls, config = site.urls, site.config
-    title = " · ".join(dict.fromkeys(config.title[c] for c in config.codes))
+    title = root_title(config)
     return [FeedLink(MIME[kind], urls.root_feed(kind), urls.path(urls.root_feed(kind)),
                      urls.absolute(urls.root_feed(kind)), f"{title} ({label})", label)
             for kind, label in (("rss", "RSS"), ("atom", "Atom"))]
@@ -249,7 +258,7 @@ def _text_entry(fg: FeedGenerator, doc: Doc, site: Site, fmt: str):
 def render_root_feeds(site: Site) -> Output:
     """`/feed.xml` and `/atom.xml`: every language's posts in one feed, newest first, each entry
     marked with its language. Not made when a language is served at the root (its feeds are there)."""
-    if "" in site.urls.prefix.values():
+    if not has_root_feeds(site):
         return {}
     entries = site.feed_posts()[:site.config.feeds["items"]]
     docs = [e.docs[c] for e in entries for c in site.config.codes if c in e.docs]
@@ -266,7 +275,7 @@ def _root_feed(site: Site, docs: list[Doc], fmt: str) -> tuple[bytes, tuple]:
             fg.load_extension("podcast", atom=False, rss=True)
         # RSS has one channel language: the default one; each item says its own in dc:language
         fg.language(config.language(config.default_language).feed_language)
-    title = " · ".join(dict.fromkeys(config.title[c] for c in config.codes))
+    title = root_title(config)
     self_url = urls.absolute(urls.root_feed(fmt))
     fg.id(self_url)
     fg.title(title)
