@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import markdown
+from . import lastbuild, markdown
 from .constants import TRANSLATIONS_LOCK
 from .config import Config, load_config
 from .constants import CACHE_DIR
@@ -32,7 +32,7 @@ from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
 from .search import index_pages, searchable
 from .sources import list_files, read_entries
-from .theme import Theme, load_theme
+from .theme import Theme, default_theme_dir, load_theme
 from .translations import status as translations
 from .translations.lock import read_lock
 from .translations.status import Status
@@ -54,6 +54,7 @@ class BuildOptions:
     lazy: bool = False  # leave pages as render.Lazy for the preview to render on request
     memo: BuildMemo | None = None  # the preview's memory between builds; None: .riji-cache/ (if cache)
     search: bool = True  # index for search (when site.yaml enables it); the preview indexes on its own
+    reuse: bool = True  # build_to: nothing changed since the last build (lastbuild.py): write nothing
 
     @property
     def cores(self) -> int:
@@ -73,6 +74,8 @@ class BuildResult:
     root: Path | None = None  # the site folder it was built from (resolved): checks name files in it
     translations: Status | None = None  # each translation against translations.lock
     seconds: float = 0.0
+    changes_at: datetime | None = None  # when a post dated in the future would be published
+    replayed: str | None = None  # the last build's tally, when nothing changed since it (no site then)
 
     @property
     def ok(self) -> bool:
@@ -82,13 +85,18 @@ class BuildResult:
     def pages(self) -> int:
         return sum(1 for p in self.files if p.endswith(".html"))
 
-    def summary(self) -> str:
-        if self.site is None:
-            return f"build failed in {self.seconds:.2f} s"
+    def tally(self) -> str:
         per_lang = ", ".join(f"{code} {len(self.site.posts_in(code))}" for code in self.site.config.codes)
         private = sum(1 for e in self.site.entries if e.visibility == "private")
         including = f" (including {private} private)" if private else ""
-        return f"{self.pages} pages, posts: {per_lang}{including}, in {self.seconds:.2f} s"
+        return f"{self.pages} pages, posts: {per_lang}{including}"
+
+    def summary(self) -> str:
+        if self.replayed is not None:
+            return f"{self.replayed}, in {self.seconds:.2f} s (nothing changed)"
+        if self.site is None:
+            return f"build failed in {self.seconds:.2f} s"
+        return f"{self.tally()}, in {self.seconds:.2f} s"
 
 
 def _render_chunk(_shared, missing: list) -> list:
@@ -221,6 +229,7 @@ def build(root: Path, options: BuildOptions | None = None,
     if (line := translations.summary(result.translations, TRANSLATIONS_LOCK)) is not None:
         problems.append(line)
     now = options.now or datetime.now(timezone.utc)
+    result.changes_at = min((e.date for e in sources if e.date is not None and e.date > now), default=None)
     say("measuring audio")
     urls = site_urls(config)  # the one URL scheme of this site
     media, found = probe_media(config, urls, root, sources)
@@ -281,6 +290,15 @@ def build_to(root: Path, out_dir: Path, options: BuildOptions | None = None,
     while they are written, on both cores, so the disk works while templates render."""
     started = time.perf_counter()
     options = replace(options or BuildOptions(), lazy=True)
+    # the record of the last build stands for riji build's own options only: not for the preview's
+    recorded = options.cache and options.now is None and options.memo is None and not options.extra_body
+    key = lastbuild.key(out_dir, options.drafts, options.future, options.private, options.search)
+    if recorded and options.reuse and (last := lastbuild.replay(root, out_dir, key)) is not None:
+        return BuildResult(diagnostics=last.diagnostics, kept=last.files, root=root.resolve(),
+                           replayed=last.tally, seconds=time.perf_counter() - started)
+    lastbuild.forget(root)  # whatever happens next, the record no longer describes output/
+    if recorded:
+        before = lastbuild.snapshot(root, [default_theme_dir()])
     result = build(root, options, progress)
     if result.ok:
         problems = list(result.diagnostics)
@@ -291,6 +309,10 @@ def build_to(root: Path, out_dir: Path, options: BuildOptions | None = None,
             written = write_output(result.files, out_dir, root, options.cores, background_cleanup, manifest)
             problems += written.diagnostics
             result.made, result.kept = written.made, written.kept
+            if recorded and written.swapped:
+                until = result.changes_at.timestamp() if result.changes_at else None
+                lastbuild.save(root, out_dir, key, before, in_order(problems), result.tally(),
+                               len(result.files), until)
         except (UnsafeOutput, OSError) as exc:
             problems.append(Diagnostic(str(out_dir), None, str(exc)))
         result.diagnostics = in_order(problems)

@@ -14,6 +14,10 @@ CACHE_DIR = ".riji-cache"
 TRANSLATIONS_LOCK = "translations.lock"  # what each translation was last synced with; committed
 SOURCE_DIRS = (CONTENT_DIR, STATIC_DIR, THEMES_DIR)  # what the author writes; never overwritten
 
+# A file changed this lately (ns) may change again within the same tick of the file system's clock
+# with its stamp (size, modification time) unchanged: what is remembered by stamp checks its bytes too.
+RACY_NS = 3_000_000_000
+
 # Names the build skips wherever it walks: dot files, editor backups and swap files, emacs #x#,
 # and vim's 4913 probe.
 IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|^#.*#$|^4913$)")

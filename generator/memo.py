@@ -6,12 +6,14 @@ the diagnostics it had; rendered Markdown stays in memory instead of a pickle on
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import threading
+import time
 from pathlib import Path
 
-from .constants import SITE_FILE
+from .constants import RACY_NS, SITE_FILE
 from .diagnostics import Diagnostics
 
 
@@ -21,6 +23,22 @@ def _signature(path: Path) -> tuple:
     except OSError:
         return (str(path), None)
     return (str(path), st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _digests(key: tuple, paths) -> tuple | None:
+    """For an entry whose files changed so lately that they could change again within the same
+    tick of the file system's clock, their stamps unchanged: their bytes' digests, checked before
+    the remembered entry is used. None for the others (their stamps are enough)."""
+    recent = time.time_ns() - RACY_NS
+    if not any(sig[1] is not None and sig[1] > recent for sig in key[3]):
+        return None
+    out = []
+    for path in paths:
+        try:
+            out.append(hashlib.blake2b(Path(path).read_bytes(), digest_size=16).digest())
+        except OSError:
+            out.append(None)
+    return tuple(out)
 
 
 def _bundle_signature(bundle: Path | None) -> tuple:
@@ -75,23 +93,23 @@ class BuildMemo:
         with self.lock:
             self.seen.add(ident)
             known = self.entries.get(("entry", ident))
-        if known is not None and known[0] == key:
+        if known is not None and known[0] == key and (known[3] is None or _digests(key, paths) == known[3]):
             self.hits += 1
             entry, problems = known[1], known[2]
         else:
             self.misses += 1
+            digests = _digests(key, paths)  # before reading: a later change then fails to match
             own = Diagnostics(root)
             entry = read(kind, ident, name, paths, bundle, root, config, own)
             problems = tuple(own.items)  # a tuple: what the memo keeps, no caller can change
             with self.lock:
-                self.entries[("entry", ident)] = (key, entry, problems)
+                self.entries[("entry", ident)] = (key, entry, problems, digests)
         return entry, problems
 
 
 def _format() -> str:
     """Changes whenever riji's code that makes the remembered objects changes, so an upgrade
     (or a developer's edit) never reuses objects of an older shape."""
-    import hashlib
 
     from . import __version__
 

@@ -7,9 +7,11 @@ import pickle
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .constants import RACY_NS
 from .diagnostics import Diagnostic, Diagnostics
 from .inputs import content_digest
 from .parallel import exit_if_orphaned, fork_map
@@ -78,6 +80,8 @@ def _inputs(value) -> bytes | None:
         try:
             st = os.stat(value)
         except OSError:
+            return None
+        if st.st_mtime_ns > time.time_ns() - RACY_NS:  # it may change again, its stamp unchanged: copy it
             return None
         return content_digest(f"{value}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
     return None
