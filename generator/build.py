@@ -20,7 +20,7 @@ from .inputs import code_digest, digest, files_digest
 from .memo import BuildMemo, load_memo, save_memo
 from .parallel import fork_map
 from .model import Site, build_site, markdown_jobs
-from .render import Output, materialize
+from .render import Output, inputs_of, materialize
 from .render.assets import code_classes, theme_assets
 from .render.diary import render_on_this_day
 from .render.feeds import feed_links, render_feeds, render_root_feeds
@@ -30,7 +30,7 @@ from .render.html import render_html
 from .render.pinyin import render_pinyin
 from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
-from .search import index_pages, searchable
+from .search import Reuse, index_languages, load_reuse, save_reuse, searchable_by_language
 from .sources import list_files, read_entries
 from .theme import Theme, default_theme_dir, load_theme
 from .translations import status as translations
@@ -113,13 +113,16 @@ def _cache_key(text: str, offset: int, settings: dict) -> str:
 
 def shared_inputs(root: Path, theme: Theme, asset_urls: dict, statics: dict, options: BuildOptions) -> bytes | None:
     """A digest of what every page and feed may read besides its own values: riji's code, site.yaml,
-    the theme's templates and UI strings, asset names, the static files' names, the build's options."""
+    the theme's templates and UI strings, asset names, the static files' names, the build's options.
+    Of the preview's script only its presence counts: its build token changes with every rebuild,
+    and the preview, which never writes, reuses the search index of a language whose pages are
+    otherwise unchanged."""
     try:
         settings = (root / SITE_FILE).read_bytes()
     except OSError:
         return None
     return digest(code_digest(), settings, files_digest(d / "templates" for d in theme.dirs), theme.strings,
-                  asset_urls, sorted(statics), options.extra_body, options.drafts, options.future)
+                  asset_urls, sorted(statics), bool(options.extra_body), options.drafts, options.future)
 
 
 def static_files(root: Path, diag: Diagnostics) -> dict[str, Path]:
@@ -166,17 +169,26 @@ def render_markdown(config: Config, jobs, workers: int, memo: BuildMemo | None =
     return out
 
 
-def index_search(site: Site, theme: Theme, root: Path, files: Output,
-                 workers: int = 1) -> tuple[Output, list[Diagnostic]]:
-    """(Pagefind's bundle for the pages search offers, diagnostics). Those pages are rendered here,
-    on `workers` processes, and left rendered in `files`, so the writer does not render them again."""
-    chosen = {path: template for path, template in searchable(site).items() if path in files}
-    rendered, problems = materialize({path: files[path] for path in chosen}, workers)
-    files.update(rendered)
+def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: int = 1,
+                 reuse: Reuse | None = None) -> tuple[Output, list[Diagnostic], Reuse]:
+    """(Pagefind's bundle for the pages search offers, diagnostics, what the next build may reuse).
+    The pages of a language whose inputs changed are rendered here, on `workers` processes, and
+    left rendered in `files`, so the writer does not render them again."""
+    groups = {code: {p: t for p, t in pages.items() if p in files} for code, pages in searchable_by_language(site).items()}
+    templates = {p: t for pages in groups.values() for p, t in pages.items()}
+    problems: list[Diagnostic] = []
+
+    def render(paths: list[str]) -> dict[str, bytes]:
+        rendered, found = materialize({p: files[p] for p in paths}, workers)
+        problems.extend(found)
+        files.update(rendered)
+        return rendered
+
     names = Diagnostics(root)  # a theme's template path, relative to the site, for the message
-    bundle, found = index_pages(rendered, site.config.base_path,
-                                lambda path: names._rel(theme.template_path(theme.root_template(chosen[path]))))
-    return bundle, problems + found
+    bundle, found, reuse = index_languages(
+        groups, lambda path: inputs_of(files[path]), render, site.config.base_path,
+        lambda path: names._rel(theme.template_path(theme.root_template(templates[path]))), reuse)
+    return bundle, problems + found, reuse
 
 
 def build(root: Path, options: BuildOptions | None = None,
@@ -273,9 +285,13 @@ def build(root: Path, options: BuildOptions | None = None,
     add(statics)
     if config.search["enabled"] and options.search:
         say("indexing for search")
-        bundle, found = index_search(site, theme, root, files, options.cores)
+        reuse_file = root / CACHE_DIR / "search.pickle" if options.cache else None
+        before = load_reuse(reuse_file) if reuse_file else {}
+        bundle, found, reuse = index_search(site, theme, root, files, options.cores, before)
         problems += found
         add(bundle)
+        if reuse_file is not None and not any(d.severity == "error" for d in found):
+            save_reuse(reuse_file, reuse, before)
     if not options.lazy:
         say(f"rendering {len(files)} pages")
         files, found = materialize(files, options.cores)

@@ -17,11 +17,15 @@ import base64
 import gzip
 import hashlib
 import json
+import os
+import pickle
 import re
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import cbor2
@@ -51,17 +55,23 @@ def binary() -> Path | None:
     return found if found is not None and found.exists() else None
 
 
-def searchable(site) -> dict[str, str]:
-    """{output path: template} of the pages search offers: every language of each published,
-    public post and page. Never a draft or an unlisted or private entry, not even in a --drafts
-    build or the preview that shows them; never lists, tag pages, the archive, the 404, redirects."""
-    out = {}
+def searchable_by_language(site) -> dict[str, dict[str, str]]:
+    """{language code: {output path: template}} of the pages search offers: every language of each
+    published, public post and page. Never a draft or an unlisted or private entry, not even in a
+    --drafts build or the preview that shows them; never lists, tag pages, the archive, the 404,
+    redirects."""
+    out: dict[str, dict[str, str]] = {code: {} for code in site.config.codes}
     for entry in site.posts + site.pages:
         if entry.draft or entry.visibility != "public":
             continue
-        for doc in entry.docs.values():
-            out[doc.url + "index.html"] = f"{entry.kind}.html"
-    return out
+        for code, doc in entry.docs.items():
+            out.setdefault(code, {})[doc.url + "index.html"] = f"{entry.kind}.html"
+    return {code: pages for code, pages in out.items() if pages}
+
+
+def searchable(site) -> dict[str, str]:
+    """{output path: template} of the pages search offers, in every language."""
+    return {path: template for pages in searchable_by_language(site).values() for path, template in pages.items()}
 
 
 def page_url(path: str, base_path: str = "/") -> str:
@@ -71,6 +81,11 @@ def page_url(path: str, base_path: str = "/") -> str:
     return base_path.rstrip("/") + "/" + path
 
 
+def _lang(html: bytes) -> str | None:
+    found = _LANG.search(html[:4096])
+    return found.group(1).decode().lower() if found else None
+
+
 def index_pages(pages: Mapping[str, bytes], base_path: str = "/",
                 template_of: Callable[[str], str] | None = None,
                 executable: Path | None = None) -> tuple[dict[str, bytes], list[Diagnostic]]:
@@ -78,10 +93,23 @@ def index_pages(pages: Mapping[str, bytes], base_path: str = "/",
 
     `template_of(path)` names the template that made a page, for the warning about a missing
     `lang`; `base_path` is the site's URL path (`/diary/` for a sub-path site)."""
+    parts, problems = index_parts(pages, base_path, template_of, executable)
+    return merge(parts.values()), problems
+
+
+def index_parts(pages: Mapping[str, bytes], base_path: str = "/",
+                template_of: Callable[[str], str] | None = None,
+                executable: Path | None = None) -> tuple[dict[str | None, dict[str, bytes]], list[Diagnostic]]:
+    """({<html lang>: its bundle}, diagnostics). Pagefind keeps one index per language and runs on
+    one core, so each language gets a service of its own and they run at once; their bundles
+    share only the entry file, which `merge` joins."""
     problems: list[Diagnostic] = []
     warned: set[str] = set()
+    groups: dict[str | None, dict[str, bytes]] = {}
     for path, html in pages.items():
-        if not _LANG.search(html[:4096]):
+        lang = _lang(html)
+        groups.setdefault(lang, {})[path] = html
+        if lang is None:
             source = template_of(path) if template_of else path
             if source not in warned:
                 warned.add(source)
@@ -92,20 +120,140 @@ def index_pages(pages: Mapping[str, bytes], base_path: str = "/",
     if executable is None:
         return {}, problems + [Diagnostic("site.yaml", None, "search needs Pagefind, which is not installed: "
                                           f"{INSTALL} (or set search: {{enabled: false}})")]
-    paths = list(pages)
+    order = sorted(groups, key=lambda lang: lang or "")
+    with ThreadPoolExecutor(max(1, len(order))) as pool:
+        done = list(pool.map(lambda lang: _index_one(groups[lang], base_path, executable), order))
+    parts = {}
+    for lang, (files, found) in zip(order, done):
+        problems += [d for d in found if d not in problems]  # Pagefind failing fails every language alike
+        if files:
+            parts[lang] = files
+    return parts, problems
+
+
+def _index_one(pages: Mapping[str, bytes], base_path: str, executable: Path) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """One Pagefind service's bundle of `pages` (of one language), and diagnostics."""
+    paths = sorted(pages)
     requests = [{"type": "AddFile", "url": page_url(p, base_path), "file_path": None,
                  "file_contents": pages[p].decode("utf-8", "replace")} for p in paths]
     try:
         answers, files = _run(executable, requests)
     except PagefindError as exc:
-        return {}, problems + [Diagnostic("site.yaml", None, f"search: Pagefind failed: {exc}; "
-                                          f"reinstall it with {INSTALL}")]
-    for path, answer in zip(paths, answers):
-        if answer.get("type") == "Error":
-            problems.append(Diagnostic(path, None, f"search could not index this page: {answer.get('message')}"))
+        return {}, [Diagnostic("site.yaml", None, f"search: Pagefind failed: {exc}; reinstall it with {INSTALL}")]
+    problems = [Diagnostic(path, None, f"search could not index this page: {answer.get('message')}")
+                for path, answer in zip(paths, answers) if answer.get("type") == "Error"]
     files = _deterministic(files)
-    bundle = {BUNDLE + name: content for name, content in sorted(files.items()) if not _UNUSED.search(name)}
-    return bundle, problems
+    return {BUNDLE + name: content for name, content in sorted(files.items()) if not _UNUSED.search(name)}, problems
+
+
+ENTRY = BUNDLE + "pagefind-entry.json"
+
+
+def merge(parts) -> dict[str, bytes]:
+    """One bundle of several languages' bundles: their files side by side (the script and each
+    language's files are named by their content) and one entry file listing every language."""
+    out: dict[str, bytes] = {}
+    entry: dict | None = None
+    for part in parts:
+        out.update(part)
+        if ENTRY in part:
+            mine = json.loads(part[ENTRY])
+            if entry is None:
+                entry = mine
+            else:
+                entry["languages"].update(mine["languages"])
+    if entry is not None:
+        entry["languages"] = dict(sorted(entry["languages"].items()))
+        out[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+    return dict(sorted(out.items()))
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """One language's bundle and a digest of the pages it was made from."""
+    key: bytes
+    lang: str | None  # the pages' <html lang>: two languages' bundles can be joined only if they differ
+    files: dict[str, bytes]
+    problems: tuple[Diagnostic, ...]
+
+
+Reuse = dict[str, Indexed]  # language code -> its last bundle
+
+
+def _key(base_path: str, pages: list[tuple[str, bytes]]) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{INSTALL}\0{json.dumps(CONFIG, sort_keys=True)}\0{base_path}\0".encode())
+    for path, inputs in pages:
+        h.update(path.encode() + b"\0" + inputs + b"\0")
+    return h.digest()
+
+
+def index_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[str], bytes | None],
+                    render: Callable[[list[str]], dict[str, bytes]], base_path: str = "/",
+                    template_of: Callable[[str], str] | None = None, reuse: Reuse | None = None,
+                    executable: Path | None = None) -> tuple[dict[str, bytes], list[Diagnostic], Reuse]:
+    """(the bundle of `groups` ({language code: output paths}), diagnostics, what to reuse next time).
+
+    A language whose pages all have the same inputs as when `reuse` was made (`inputs_of(path)`, a
+    digest of what the page is made from, None when unknown) keeps its bundle: its pages are not
+    even rendered. The others are rendered (`render(paths)` -> {path: HTML}, the pages that
+    failed left out) and indexed, each language by a service of its own."""
+    reuse = reuse or {}
+    kept: Reuse = {}
+    keys: dict[str, bytes | None] = {}
+    for code, paths in groups.items():
+        digests = [(p, inputs_of(p)) for p in sorted(paths)]
+        keys[code] = None if any(d is None for _p, d in digests) else _key(base_path, digests)
+        if keys[code] is not None and code in reuse and reuse[code].key == keys[code]:
+            kept[code] = reuse[code]
+    todo = [code for code in groups if code not in kept]
+    pages = render([p for code in todo for p in groups[code]]) if todo else {}
+    langs = {code: {_lang(pages[p]) for p in groups[code] if p in pages} for code in todo}
+    clash = [code for code in kept if kept[code].lang in {lang for code in todo for lang in langs[code]}]
+    if clash:  # a theme gives two languages one <html lang>: their pages make one index together
+        pages.update(render([p for code in clash for p in groups[code]]))
+        todo += clash
+        for code in clash:
+            del kept[code]
+    parts, problems = index_parts({p: pages[p] for code in todo for p in groups[code] if p in pages},
+                                  base_path, template_of, executable)
+    failed = any(d.severity == "error" for d in problems)
+    made: Reuse = {}
+    for code in todo:
+        own = {_lang(pages[p]) for p in groups[code] if p in pages}
+        shared = any(own & {_lang(pages[p]) for p in groups[other] if p in pages} for other in todo if other != code)
+        lang = next(iter(own)) if len(own) == 1 else None
+        if keys[code] is not None and lang is not None and not shared and not failed:
+            mine = tuple(d for d in problems if d.path in groups[code])
+            made[code] = Indexed(keys[code], lang, parts.get(lang, {}), mine)
+    problems = [d for code in kept for d in kept[code].problems] + problems
+    bundle = merge([*(k.files for k in kept.values()), *parts.values()])
+    return bundle, problems, {**kept, **made}
+
+
+def load_reuse(path: Path) -> Reuse:
+    """The bundles saved by the last build, or none when the file is missing or unreadable."""
+    try:
+        with open(path, "rb") as fh:
+            version, reuse = pickle.load(fh)
+        if version == INSTALL and isinstance(reuse, dict):
+            return reuse
+    except Exception:  # noqa: BLE001 - a damaged cache only means indexing again
+        pass
+    return {}
+
+
+def save_reuse(path: Path, reuse: Reuse, before: Reuse) -> None:
+    if reuse == before:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((INSTALL, reuse), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only site still builds, indexing every time
 
 
 _SIGNATURE = b"pagefind_dcd"

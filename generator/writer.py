@@ -15,7 +15,7 @@ from .constants import RACY_NS
 from .diagnostics import Diagnostic, Diagnostics
 from .inputs import content_digest
 from .parallel import exit_if_orphaned, fork_map
-from .render import PARALLEL_FILES, Lazy, Output, gather
+from .render import PARALLEL_FILES, Lazy, Output, gather, inputs_of
 
 
 class UnsafeOutput(Exception):
@@ -74,8 +74,6 @@ def _keep(old: Path, dest: Path, stamp: tuple) -> bool:
 
 
 def _inputs(value) -> bytes | None:
-    if isinstance(value, Lazy):
-        return value.inputs() if value.inputs is not None else None
     if isinstance(value, Path):  # a file copied as it is: its name, size and modification time
         try:
             st = os.stat(value)
@@ -84,7 +82,7 @@ def _inputs(value) -> bytes | None:
         if st.st_mtime_ns > time.time_ns() - RACY_NS:  # it may change again, its stamp unchanged: copy it
             return None
         return content_digest(f"{value}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
-    return None
+    return inputs_of(value)
 
 
 def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:

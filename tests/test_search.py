@@ -88,6 +88,23 @@ def test_chinese_text_is_segmented_and_pinyin_is_never_indexed(indexed):
     assert zh["filters"]["tag"] == ["互联网"]
 
 
+def test_each_language_has_a_service_of_its_own_and_one_bundle_joins_them(monkeypatch):
+    calls = []
+    run = search._run
+
+    def counting(executable, requests):
+        calls.append(sorted(r["url"] for r in requests))
+        return run(executable, requests)
+
+    monkeypatch.setattr(search, "_run", counting)
+    files, problems = index_pages(PAGES)
+    assert problems == []
+    assert sorted(calls) == [["/en/about/", "/en/posts/refugees/"], ["/zh/posts/refugees/"]]
+    # the same files as one service indexing every language at once, the entry naming both
+    together, found = search._index_one(PAGES, "/", search.binary())
+    assert found == [] and files == together
+
+
 def test_urls_carry_the_site_path():
     files, problems = index_pages({"en/posts/x/index.html": PAGES["en/about/index.html"]}, base_path="/diary/")
     assert problems == []
@@ -284,9 +301,46 @@ def test_a_theme_without_lang_is_warned_about_by_its_template(tmp_path):
     assert [d.path for d in warnings] == ["themes/mine/templates/base.html"]
 
 
+def indexed_languages(monkeypatch) -> list[list[str]]:
+    """The languages each Pagefind service is started for, from now on."""
+    calls = []
+    one = search._index_one
+
+    def counting(pages, base_path, executable):
+        calls.append(sorted({search._lang(html) for html in pages.values()}))
+        return one(pages, base_path, executable)
+
+    monkeypatch.setattr(search, "_index_one", counting)
+    return calls
+
+
+def test_a_build_indexes_again_only_the_language_whose_pages_changed(tmp_path, monkeypatch):
+    root = write_site(tmp_path / "site", SITE)
+    out = root / "output"
+    calls = indexed_languages(monkeypatch)
+    assert build_to(root, out, BuildOptions(now=NOW)).ok
+    assert sorted(calls) == [["en"], ["zh-hans"]]
+    calls.clear()
+    assert build_to(root, out, BuildOptions(now=NOW)).ok  # nothing changed: nothing indexed
+    assert calls == []
+    post = root / "content/posts/refugees.md"
+    post.write_text(post.read_text("utf-8").replace("The TikTok refugees arrived.", "A heron came."), "utf-8")
+    assert build_to(root, out, BuildOptions(now=NOW)).ok
+    assert calls == [["en"]]
+    clean = build_fixture(root)  # the same bundle as a build from nothing
+    bundle = {p: v for p, v in clean.files.items() if p.startswith(BUNDLE)}
+    assert bundle == {p: (out / p).read_bytes() for p in bundle}
+    assert {str(p.relative_to(out)) for p in (out / "pagefind").rglob("*") if p.is_file()} == set(bundle)
+    assert search.find(bundle, "en", "heron") == {"/en/posts/refugees/"}
+    (root / ".riji-cache/search.pickle").write_bytes(b"not a pickle")  # damaged: indexed afresh
+    calls.clear()
+    assert build_to(root, out, BuildOptions(now=NOW)).ok
+    assert sorted(calls) == [["en"], ["zh-hans"]]
+
+
 # -- in the preview -------------------------------------------------------------------------------
 
-def test_the_preview_indexes_in_memory_and_sees_an_edit(tmp_path):
+def test_the_preview_indexes_in_memory_and_sees_an_edit(tmp_path, monkeypatch):
     import http.client
 
     from generator.serve.app import Session
@@ -303,11 +357,14 @@ def test_the_preview_indexes_in_memory_and_sees_an_edit(tmp_path):
         assert answer.status == 200 and b'"zh-hans"' in answer.read()
         conn.close()
         assert search.find(preview.search, "en", "heron") == set()
+        calls = indexed_languages(monkeypatch)
         post = root / "content/posts/refugees.md"
         post.write_text(post.read_text("utf-8").replace("The TikTok refugees arrived.",
                                                         "A heron watched the TikTok refugees."), "utf-8")
         found = wait_until(lambda: search.find(preview.search, "en", "heron"), "the edit in the index")
         assert found == {"/en/posts/refugees/"}
+        assert search.find(preview.search, "zh-hans", "难民") == {"/zh/posts/refugees/"}
+        assert calls == [["en"]]  # the Chinese index is kept: only the edited language is indexed again
     assert not (root / "output").exists()  # the preview never writes the index (or anything) there
 
 

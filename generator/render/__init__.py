@@ -39,6 +39,11 @@ class Lazy:
 Output = dict[str, "bytes | Path | Lazy"]
 
 
+def inputs_of(value) -> "bytes | None":
+    """The digest of what a lazy file is made from, or None when it cannot tell (or is not lazy)."""
+    return value.inputs() if isinstance(value, Lazy) and value.inputs is not None else None
+
+
 def gather(problems: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics of many pages (in output-path order) as one list: a broken template fails every
     page made with it, and is reported once, at the first such page."""

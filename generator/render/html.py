@@ -374,7 +374,9 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
         ctx = Context(site, theme, lang, asset_urls, static_names, feeds_for(lang.code), extra_body)
         ctx.tag_feeds = (partial(feeds_for, lang.code) if site.config.feeds.get("tag_feeds")
                          else lambda _tag: [])
-        ctx.inputs = inputs and digest(inputs, {k: v for k, v in ctx.values.items() if not callable(v)})
+        # the preview's script changes with each rebuild; `inputs` says whether there is one
+        ctx.inputs = inputs and digest(inputs, {k: v for k, v in ctx.values.items()
+                                                if not callable(v) and k != "extra_body"})
         contexts[lang.code] = ctx
     last: list = [None, None]  # (plan, values) worked out for a digest, which a render right after reuses
     known: dict = {}  # each document view's digest, worked out once

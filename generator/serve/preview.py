@@ -18,8 +18,8 @@ from ..build import BuildOptions, BuildResult, build
 from ..constants import FINGERPRINT as FINGERPRINT_PATTERN
 from ..constants import TRANSLATIONS_LOCK
 from ..diagnostics import Diagnostic, in_order
-from ..render import Lazy
-from ..search import BUNDLE, index_pages, searchable
+from ..render import Lazy, inputs_of
+from ..search import BUNDLE, Reuse, index_languages, searchable_by_language
 from ..translations.status import summary
 from .livereload import Channel, script_tag, sse_message
 
@@ -113,6 +113,7 @@ class Preview:
         self.search: dict[str, bytes] = {}  # the newest search index, served from memory
         self.search_before: dict[str, bytes] = {}  # the one before, for a tab that loaded it
         self.search_lock = threading.Lock()  # one indexing at a time, always of the newest build
+        self.search_reuse: Reuse = {}  # each language's last index: a save re-indexes only its language
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -161,13 +162,21 @@ class Preview:
         with self.search_lock:
             if self.snapshot()[0] is not good:
                 return
-            pages = {}
-            for path in searchable(good.site):
-                found = good.files.get(path)
-                value = self.render(found, good)[0] if isinstance(found, Lazy) else found
-                if isinstance(value, bytes):
-                    pages[path] = value
-            files, problems = index_pages(pages, good.config.base_path)
+            groups = {code: [p for p in pages if p in good.files]
+                      for code, pages in searchable_by_language(good.site).items()}
+
+            def render(paths: list[str]) -> dict[str, bytes]:
+                out = {}
+                for path in paths:
+                    found = good.files[path]
+                    value = self.render(found, good)[0] if isinstance(found, Lazy) else found
+                    if isinstance(value, bytes):
+                        out[path] = value
+                return out
+
+            files, problems, self.search_reuse = index_languages(
+                groups, lambda path: inputs_of(good.files[path]), render, good.config.base_path,
+                reuse=self.search_reuse)
             failed = [p for p in problems if p.severity == "error"]  # Pagefind missing or broken
             with self.lock:
                 if good is not self.good:
