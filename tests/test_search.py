@@ -225,7 +225,8 @@ def test_the_index_holds_posts_and_pages_never_drafts_lists_or_navigation(tmp_pa
     assert frags["/en/posts/refugees/"]["filters"] == {"tag": ["Culture"]}
     assert frags["/zh/posts/refugees/"]["filters"] == {"tag": ["文化"]}
     for frag in frags.values():  # the header, menu, language switcher, post navigation and footer
-        for word in ("Archive", "归档", "Subscribe", "订阅", "riji", "English", "Tags:", "min read", "分钟"):
+        for word in ("Archive", "归档", "Subscribe", "订阅", "riji", "English", "Tags:", "min read", "分钟",
+                     "side by side", "中英对照"):
             assert word not in frag["content"], (frag["url"], word)
     assert "Zanzibar" not in repr(frags)
 
@@ -299,6 +300,16 @@ def test_a_theme_without_lang_is_warned_about_by_its_template(tmp_path):
     result = build_fixture(write_site(tmp_path, files, yaml))
     warnings = [d for d in result.diagnostics if d.severity == "warning" and "lang" in d.message]
     assert [d.path for d in warnings] == ["themes/mine/templates/base.html"]
+
+
+def test_the_404_page_has_a_search_field_for_each_language(tmp_path):
+    page = build_fixture(write_site(tmp_path, SITE)).files["404.html"].decode()
+    for lang, label in (("en", "Search the diary"), ("zh", "搜索日记")):
+        section = page[page.index(f'id="not-found-{lang}"'):]
+        form = section[section.index('<form class="site-search not-found-search"'):section.index("</form>")]
+        assert f'action="/{lang}/search/"' in form and 'name="q"' in form and label in form
+    off = build_fixture(write_site(tmp_path / "off", SITE, MINIMAL_SITE_YAML + "search: {enabled: false}\n"))
+    assert "not-found-search" not in off.files["404.html"].decode()
 
 
 def indexed_languages(monkeypatch) -> list[list[str]]:

@@ -61,6 +61,7 @@ class Context:
                 tags=urls.path(urls.tags(lang.code)),
                 search=urls.path(urls.search(lang.code)) if config.search["enabled"] else None,
                 homes={c: urls.path(urls.home(c)) for c in config.codes},
+                searches={c: urls.path(urls.search(c)) for c in config.codes} if config.search["enabled"] else {},
                 menu=tuple(Link(item.title, self.menu_url(item.url)) for item in config.menu.get(lang.code, [])),
                 feeds=tuple(feeds),
                 style=urls.path(asset_urls["style.css"]), code_style=urls.path(asset_urls["code.css"]),

@@ -22,7 +22,7 @@ functions `t`, `tr`, `url`, `abs_url`, `asset`, `format_date`. Each kind adds it
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..config import Language
@@ -71,6 +71,7 @@ class Nav:
     icon: str
     on_this_day: str = ""  # the language's "on this day" index (render.diary), root-relative
     root_feeds: tuple[FeedLink, ...] = ()  # every language in one feed; the root page links them
+    searches: dict = field(default_factory=dict)  # language code -> its search page (the 404 page has a field for each)
 
 
 @dataclass(frozen=True)
