@@ -24,7 +24,7 @@ from pygments.util import ClassNotFound
 from . import constants, typography
 from .conversion import convert_html, convert_text
 from .markdown_diary import caption, diary_plugin
-from .pinyin import ruby_html
+from .pinyin import Runs, pinyin_runs
 from .text import count
 from .translations.blocks import split_tokens
 
@@ -39,7 +39,7 @@ class Rendered:
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
     words: int = 0  # Latin words and CJK characters, counted here so the cache keeps them
     cjk: int = 0
-    ruby: str = ""  # the HTML with pinyin ruby, for the pinyin toggle; "" without pinyin
+    pinyin: Runs = ()  # the Han runs and their readings, for the pinyin toggle; () without pinyin
     # the top-level blocks (translations.blocks) and where each is in `html`, from the same parse;
     # `notes` is the whole footnotes section, which a reader sees as one
     blocks: tuple = ()
@@ -155,7 +155,7 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
            latin_lang: str = "", han_lang: str = "", pinyin: bool = False) -> Rendered:
     """Render Markdown; `line_offset` is the file line of the text's first line, for messages.
     Then, on the HTML's text only: `convert` it by that OpenCC conversion; mark Latin-only blocks
-    `latin_lang`; space Han and Latin (`cjk_spacing`); mark Han runs `han_lang`; make the pinyin ruby."""
+    `latin_lang`; space Han and Latin (`cjk_spacing`); mark Han runs `han_lang`; read the pinyin."""
     md = parser(smart_quotes)
     env: dict = {"links": [], "base_url": base_url, "labels": labels}
     tokens = md.parse(text, env)
@@ -188,13 +188,12 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
     notes = (starts[notes[0]], starts[notes[-1] + 1]) if notes else None
     html_out, spans, notes = by_block(html_out, spans, notes, partial(
         typography.finish, latin_lang=latin_lang, cjk_spacing=cjk_spacing, han_lang=han_lang))
-    ruby = ruby_html(html_out) if pinyin else ""  # read from the source text: pypinyin knows it best
+    runs = pinyin_runs(html_out, partial(convert_text, config=convert) if convert else None) if pinyin else ()
     if convert:
         html_out, spans, notes = by_block(html_out, spans, notes, lambda piece: convert_html(piece, convert))
-        ruby = convert_html(ruby, convert)
         headings = [(level, ident, convert_text(title, convert)) for level, ident, title in headings]
     words, cjk = count(html_to_text(html_out))
-    return Rendered(html_out, env["links"], headings, words, cjk, ruby, tuple(found), spans, notes)
+    return Rendered(html_out, env["links"], headings, words, cjk, runs, tuple(found), spans, notes)
 
 
 def split_blocks(text: str, line_offset: int = 0) -> list:

@@ -52,7 +52,7 @@ class Doc:
     toc: tuple = ()  # the headings its table of contents lists; () for none
     toc_at: int | None = None  # where in `html` a `[TOC]` paragraph put it; None: at the top
     aliases: tuple[str, ...] = ()  # old site-relative URLs that redirect here
-    ruby: str = ""  # `html` with pinyin ruby, for the theme's pinyin toggle; "" for none
+    pinyin: tuple = ()  # the Han runs and their readings, for the theme's pinyin toggle (pinyin.Runs)
     # the body's blocks (translations.blocks) and where each is in `html`; `notes`: the footnotes
     blocks: tuple = ()
     spans: tuple[tuple[int, int], ...] = ()
@@ -345,9 +345,8 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                 return _size_images(piece, sdoc.path.parent, sizes) if sizes else piece
 
             html, spans, notes = by_block(r.html, r.spans, r.notes, finish)
-            ruby = finish(r.ruby)
             marks = [(m.start(), len(m.group())) for m in re.finditer(re.escape(TOC_MARK) + "\n?", html)]
-            html, toc, toc_at = _contents(html, r.headings, src, config)  # the ruby keeps the mark, for pinyin.js
+            html, toc, toc_at = _contents(html, r.headings, src, config)
             spans, notes = _without_marks(spans, notes, marks)
             spaced = typography.space_text if config.language(code).cjk_spacing else str
             summary = spaced(_summary(sdoc.meta, html))
@@ -356,7 +355,7 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             entry.docs[code] = Doc(entry, code, spaced(str(sdoc.meta["title"]).strip()), url, html, summary,
                                    description, text.minutes(r.words, r.cjk), r.headings,
                                    sdoc.meta, sdoc, audio=audio, chapters=_chapters(src, sdoc, audio, diag),
-                                   episode_type=_episode_type(sdoc, diag), toc=toc, toc_at=toc_at, ruby=ruby,
+                                   episode_type=_episode_type(sdoc, diag), toc=toc, toc_at=toc_at, pinyin=r.pinyin,
                                    blocks=r.blocks, spans=spans, notes=notes,
                                    outdated_from=(outdated or {}).get((src.name, code)))
         if entry.docs:

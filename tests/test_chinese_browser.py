@@ -135,3 +135,28 @@ def test_pinyin_keeps_the_table_of_contents(browser, base):
     assert page.eval_on_selector(".prose nav.toc", "n => n.innerText") == before
     assert page.locator(".prose nav.toc").count() == 1
     page.close()
+
+
+BARE_HAN = """prose => { const skip = /^(CODE|PRE|KBD|SAMP|RUBY|RT|RP)$/, han = /[\\u3400-\\u9fff]/;
+    const w = document.createTreeWalker(prose, NodeFilter.SHOW_TEXT); let n, bare = [];
+    while ((n = w.nextNode())) { let el = n.parentNode, out = false;
+      for (; el !== prose; el = el.parentNode) if (skip.test(el.nodeName) || el.matches('nav.toc')) out = true;
+      if (!out && han.test(n.data)) bare.push(n.data); }
+    return bare; }"""
+WITHOUT_READINGS = "prose => { const c = prose.cloneNode(true); c.querySelectorAll('rt').forEach(rt => rt.remove()); return c.textContent; }"
+
+
+@pytest.mark.parametrize("path", ["zh/posts/tiktok-refugees/", "zh-hant/posts/tiktok-refugees/",
+                                  "zh/posts/learning-a-language-alone/"])
+def test_pinyin_goes_over_every_character_and_changes_no_text(browser, base, path):
+    """pinyin.json holds the runs and readings; the script must find every run in the page's own
+    text (Simplified, and the Traditional made from it) and leave the text exactly as it was."""
+    page = browser.new_page()
+    page.goto(base + path)
+    plain = page.eval_on_selector(".prose", "p => p.textContent")
+    page.locator(".pinyin-toggle").click()
+    page.wait_for_selector(".prose ruby rt[data-py]")
+    assert page.eval_on_selector(".prose", WITHOUT_READINGS) == plain
+    assert page.eval_on_selector(".prose", BARE_HAN) == []
+    assert page.eval_on_selector(".prose", "p => p.querySelectorAll('ruby').length") > 100
+    page.close()

@@ -194,7 +194,7 @@ def _make_view(doc: Doc) -> DocView:
     return DocView(doc.lang, doc.title, doc.url, doc.html, doc.summary, doc.description, doc.date, doc.updated,
                    doc.reading_minutes, tuple(doc.headings), doc.audio, _toc(doc.toc), doc.toc_at,
                    doc.entry.visibility,
-                   pinyin=PINYIN_FILE if doc.ruby else "")
+                   pinyin=PINYIN_FILE if doc.pinyin else "")
 
 
 def _toc(headings) -> tuple[TocItem, ...]:

@@ -1,5 +1,7 @@
-"""The pinyin readings of each Chinese document, as `pinyin.json` beside its page: the page's
-`.prose` HTML with ruby, loaded by the theme's 拼音 toggle only when a reader asks for it."""
+"""The pinyin readings of each Chinese document, as `pinyin.json` beside its page, loaded by the
+theme's 拼音 toggle only when a reader asks for it: `{"han": [run, ...], "py": [readings, ...]}`,
+the Han runs of the page's text in order and, for each, one reading per character, joined by spaces
+(an empty one for a character pypinyin does not know)."""
 from __future__ import annotations
 
 import json
@@ -8,7 +10,8 @@ from collections.abc import Iterable
 NAME = "pinyin.json"
 
 
-def render_pinyin(docs: Iterable[tuple[str, str]]) -> dict[str, bytes]:
-    """{`<url>pinyin.json`: {"html": ruby}} for each (site-relative page URL, ruby HTML) with ruby."""
-    return {url + NAME: json.dumps({"html": ruby}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            for url, ruby in docs if ruby}
+def render_pinyin(docs: Iterable[tuple[str, tuple]]) -> dict[str, bytes]:
+    """{`<url>pinyin.json`: readings} for each (site-relative page URL, pinyin.Runs) with any."""
+    return {url + NAME: json.dumps({"han": [han for han, _ in runs], "py": [py for _, py in runs]},
+                                   ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            for url, runs in docs if runs}
