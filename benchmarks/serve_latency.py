@@ -8,6 +8,8 @@ post's Markdown on disk, R times each. Reported:
   served   — file written -> rebuild done and open tabs told (watch + debounce + build + pre-render)
   build    — the in-memory rebuild alone
   cpu      — CPU time of the rebuild thread (build + pre-render): steadier than wall time on a busy machine
+  search   — file written -> the preview's in-memory search index finds the new word (indexing runs
+             after the tabs are told, off their path; only the edited language is indexed again)
 
 Targets: visible within 100 ms (median) on the example site and at 1,000 posts, 200 ms at 5,000.
 Figures, not assertions: they depend on the machine and what else runs on it.
@@ -29,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from generator import search  # noqa: E402
 from generator.serve.app import Session  # noqa: E402
 import corpus  # noqa: E402  (the build-speed benchmark's seeded posts)
 
@@ -73,7 +76,8 @@ def measure(browser, site: Path, post: Path, url_path: str, rounds: int) -> dict
     started = time.perf_counter()
     session = Timed(site)
     first = time.perf_counter() - started
-    figures: dict[str, list[float]] = {"visible": [], "served": [], "build": [], "cpu": [], "first": [first]}
+    figures: dict[str, list[float]] = {"visible": [], "served": [], "build": [], "cpu": [], "search": [],
+                                       "first": [first]}
     with session:
         page = browser.new_page()
         page.goto(session.url.rstrip("/") + url_path)
@@ -85,7 +89,7 @@ def measure(browser, site: Path, post: Path, url_path: str, rounds: int) -> dict
         anchor = next(w for w in body.split() if w.isalpha() and len(w) > 3)
         try:
             for i in range(rounds + 1):  # the first edit warms up; it is not counted
-                marker = f"Marker{i}x{os.getpid()}"
+                marker = "Marker" + "".join(chr(ord("a") + int(d)) for d in f"{i}{os.getpid()}")
                 before = len(session.told)
                 written = time.time()
                 post.write_text(original.replace(anchor, marker, 1), "utf-8")
@@ -97,11 +101,17 @@ def measure(browser, site: Path, post: Path, url_path: str, rounds: int) -> dict
                     time.sleep(0.005)
                 told, build_s, cpu_s, ok = session.told[before]
                 assert ok, "the edit broke the build"
+                while not search.find(session.preview.search, "en", marker.lower()):
+                    if time.time() - written > 120:
+                        raise SystemExit("the search index never saw the edit")
+                    time.sleep(0.02)
+                found = time.time()
                 if i:
                     figures["visible"].append(ready - written * 1000)
                     figures["served"].append((told - written) * 1000)
                     figures["build"].append(build_s * 1000)
                     figures["cpu"].append(cpu_s * 1000)
+                    figures["search"].append((found - written) * 1000)
                 time.sleep(0.3)  # let the browser settle before the next save
         finally:
             post.write_text(original, "utf-8")
@@ -111,7 +121,7 @@ def measure(browser, site: Path, post: Path, url_path: str, rounds: int) -> dict
 
 def describe(label: str, figures: dict[str, list[float]], target: float) -> None:
     print(f"\n{label}: first build {figures['first'][0]:.2f} s")
-    for key in ("visible", "served", "build", "cpu"):
+    for key in ("visible", "served", "build", "cpu", "search"):
         xs = sorted(figures[key])
         p90 = xs[min(len(xs) - 1, round(0.9 * (len(xs) - 1)))]
         print(f"  {key:8} median {statistics.median(xs):6.0f} ms   p90 {p90:6.0f} ms   "
