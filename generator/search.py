@@ -23,9 +23,10 @@ import re
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import cbor2
@@ -134,10 +135,10 @@ def index_parts(pages: Mapping[str, bytes], base_path: str = "/",
 def _index_one(pages: Mapping[str, bytes], base_path: str, executable: Path) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """One Pagefind service's bundle of `pages` (of one language), and diagnostics."""
     paths = sorted(pages)
-    requests = [{"type": "AddFile", "url": page_url(p, base_path), "file_path": None,
-                 "file_contents": pages[p].decode("utf-8", "replace")} for p in paths]
+    requests = ({"type": "AddFile", "url": page_url(p, base_path), "file_path": None,
+                 "file_contents": pages[p].decode("utf-8", "replace")} for p in paths)
     try:
-        answers, files = _run(executable, requests)
+        answers, files = _run(executable, len(paths), requests)
     except PagefindError as exc:
         return {}, [Diagnostic("site.yaml", None, f"search: Pagefind failed: {exc}; reinstall it with {INSTALL}")]
     problems = [Diagnostic(path, None, f"search could not index this page: {answer.get('message')}")
@@ -305,11 +306,13 @@ def _encode(message_id: int, payload: dict) -> bytes:
     return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode()) + b","
 
 
-def _run(executable: Path, requests: list[dict]) -> tuple[list[dict], dict[str, bytes]]:
-    """Start the service, make one index, add every page, and return the answers and the files.
+def _run(executable: Path, count: int, requests: Iterable[dict]) -> tuple[list[dict], dict[str, bytes]]:
+    """Start the service, make one index, add the `count` pages of `requests`, and return the
+    answers and the files.
 
-    The service answers in order, so all requests are written at once by a thread while this one
-    reads; closing stdin ends the service, so that waits for the last answer."""
+    The service answers in order, so a thread writes the requests, each encoded as it goes (a
+    site's pages are never all in memory twice), while this one reads; closing stdin ends the
+    service, so that waits for the last answer."""
     with tempfile.TemporaryFile() as errors:
         try:
             proc = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
@@ -323,12 +326,11 @@ def _run(executable: Path, requests: list[dict]) -> tuple[list[dict], dict[str, 
             if created.get("type") != "NewIndex":
                 raise PagefindError(f"cannot create an index: {created.get('message', created)}")
             index_id = created["index_id"]
-            last = len(requests) + 1
-            messages = [_encode(i, {**r, "index_id": index_id}) for i, r in enumerate(requests, 1)]
-            messages.append(_encode(last, {"type": "GetFiles", "index_id": index_id}))
+            messages = chain((_encode(i, {**r, "index_id": index_id}) for i, r in enumerate(requests, 1)),
+                             [_encode(count + 1, {"type": "GetFiles", "index_id": index_id})])
             writer = threading.Thread(target=_write_all, args=(proc.stdin, messages), daemon=True)
             writer.start()
-            added = [answers.next() for _ in requests]
+            added = [answers.next() for _ in range(count)]
             got = answers.next()
             writer.join()
             if got.get("type") != "GetFiles":
@@ -352,7 +354,7 @@ def _run(executable: Path, requests: list[dict]) -> tuple[list[dict], dict[str, 
             proc.stdout.close()
 
 
-def _write_all(stream, messages: list[bytes]) -> None:
+def _write_all(stream, messages: Iterable[bytes]) -> None:
     try:
         for m in messages:
             stream.write(m)

@@ -92,9 +92,10 @@ def test_each_language_has_a_service_of_its_own_and_one_bundle_joins_them(monkey
     calls = []
     run = search._run
 
-    def counting(executable, requests):
+    def counting(executable, count, requests):
+        requests = list(requests)
         calls.append(sorted(r["url"] for r in requests))
-        return run(executable, requests)
+        return run(executable, count, requests)
 
     monkeypatch.setattr(search, "_run", counting)
     files, problems = index_pages(PAGES)
