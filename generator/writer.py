@@ -106,7 +106,9 @@ def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:
             continue
         lazy = isinstance(value, Lazy)
         if lazy:
-            value, own = value()
+            page = value
+            value, own = page()
+            page.made = None  # written once: its bytes need not stay in memory (a second ask renders again)
             if own:
                 problems.append((rel, own))
             if value is None:
