@@ -12,7 +12,7 @@ from ..config import Config, load_config
 from ..diagnostics import Diagnostic, Diagnostics
 from ..sources import SourceEntry, read_entries
 from .lock import Lock, read_lock
-from .status import Document, document
+from .status import Document, SitePaths, document
 
 
 @dataclass
@@ -46,7 +46,8 @@ def read_site(root: Path) -> Reading:
     reading = Reading(root, config)
     if config is not None:
         reading.entries = read_entries(root, config, diag)
-        reading.documents = [document(e, root, languages=reading.languages) for e in reading.entries]
+        relative = SitePaths(root)
+        reading.documents = [document(e, root, languages=reading.languages, relative=relative) for e in reading.entries]
     reading.source_problems = list(diag.items)  # a copy: nothing shares this collector's list
     reading.lock, reading.lock_problems = read_lock(root)
     return reading

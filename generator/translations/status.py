@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..diagnostics import Diagnostic
 from .align import align, by_shape, by_text
@@ -77,9 +77,12 @@ class Status:
         return next((i for i in self.items if i.name == name and i.lang == lang and i.state == state), None)
 
 
-def document(entry, root: Path, body: dict[str, list[Block]] | None = None, languages=None) -> Document:
+def document(entry, root: Path, body: dict[str, list[Block]] | None = None, languages=None,
+             relative: Callable[[Path], str] | None = None) -> Document:
     """A `sources.SourceEntry` as status sees it; `body` may bring blocks already split by the
-    Markdown stage, so a build parses nothing twice. Only `languages` count (not a generated one)."""
+    Markdown stage, so a build parses nothing twice. Only `languages` count (not a generated one).
+    `relative` (a `SitePaths`) names files, shared by the documents of one site."""
+    relative = relative or SitePaths(root)
     versions = {}
     for code, doc in entry.docs.items():
         if languages is not None and code not in languages:
@@ -89,17 +92,32 @@ def document(entry, root: Path, body: dict[str, list[Block]] | None = None, lang
             blocks = split_blocks(doc.body, doc.body_line - 1)
         summary = doc.meta.get("summary")
         versions[code] = Version(
-            _relative(doc.path, root),
+            relative(doc.path),
             tuple(document_blocks(str(doc.meta.get("title") or ""), doc.lines.get("title"),
                                   str(summary) if summary else None, doc.lines.get("summary"), blocks)))
     return Document(entry.name, entry.kind, entry.slug, versions)
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+class SitePaths:
+    """A file's path relative to the site folder, as translations.lock records it (links resolved).
+    Each folder is resolved once: a site has thousands of documents in a few folders."""
+
+    def __init__(self, root: Path):
+        self.root, self.folders = root.resolve(), {}
+
+    def __call__(self, path: Path) -> str:
+        path = Path(path)
+        try:
+            if path.is_symlink():
+                real = path.resolve()
+            else:
+                folder = self.folders.get(path.parent)
+                if folder is None:
+                    folder = self.folders[path.parent] = path.parent.resolve()
+                real = folder / path.name
+            return real.relative_to(self.root).as_posix()
+        except (ValueError, OSError):
+            return path.as_posix()
 
 
 def match(documents: Iterable[Document], lock: Lock) -> dict[str, Record]:
@@ -277,8 +295,9 @@ def describe_change(change: Change, item: Item) -> str:
 
 def of_build(entries, rendered: dict, lock: Lock | None, languages: Sequence[str], root: Path) -> Status:
     """The status from what a build has at hand: its sources and the blocks its Markdown stage found."""
+    relative = SitePaths(root)
     return status([document(e, root, {c: list(rendered[(e.name, c)].blocks) for c in e.docs if (e.name, c) in rendered},
-                            languages) for e in entries], lock, languages)
+                            languages, relative) for e in entries], lock, languages)
 
 
 def outdated(result: Status) -> dict[tuple[str, str], str]:
