@@ -165,9 +165,11 @@ def _format_day(day, locale: str, form: str) -> str:
     return babel_format_date(day, format=form, locale=locale)
 
 
+@lru_cache(maxsize=256)
 def language_name(lang: Language, languages, in_locale: Locale, fallback: str) -> str:
     """The language's name in the page's language; with its script when the site has the same
-    language twice ("Chinese (Simplified)", "Chinese (Traditional)")."""
+    language twice ("Chinese (Simplified)", "Chinese (Traditional)"). Asked for on every card and
+    switcher of every page, hence remembered."""
     base = lang.code.split("-")[0]
     if base not in in_locale.languages:
         return fallback
