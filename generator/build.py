@@ -17,7 +17,7 @@ from .media import probe_media
 from .constants import SITE_FILE
 from .diagnostics import Diagnostic, Diagnostics, in_order
 from .inputs import code_digest, digest, files_digest
-from .memo import BuildMemo, load_memo, save_memo
+from .memo import BuildMemo, load_memo, memo_path, save_memo
 from .parallel import fork_map
 from .model import Site, build_site, markdown_jobs
 from .render import Output, inputs_of, materialize
@@ -226,7 +226,7 @@ def build(root: Path, options: BuildOptions | None = None,
     say("reading content")
     memo, memo_file = options.memo, None
     if memo is None and options.cache:  # the preview brings its own memo; `riji build` keeps one on disk
-        memo_file = root / CACHE_DIR / "memo.pickle"
+        memo_file = memo_path(root)
         memo = load_memo(memo_file)
     sources = stage(lambda d: read_entries(root, config, d, memo))
     say(f"rendering Markdown of {len(sources)} documents")

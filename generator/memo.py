@@ -6,6 +6,7 @@ the diagnostics it had; rendered Markdown stays in memory instead of a pickle on
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -13,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from .constants import RACY_NS, SITE_FILE
+from .constants import CACHE_DIR, RACY_NS, SITE_FILE
 from .diagnostics import Diagnostics
 
 
@@ -61,6 +62,7 @@ class BuildMemo:
         self.seen: set[str] = set()  # entries read by the current build: the rest are forgotten on save
         self.markdown_changed = False
         self.forgot = 0
+        self.saved: dict[int, tuple] = {}  # shard -> its contents as last loaded or saved
 
     def begin(self) -> None:
         """A new build: count afresh, and learn which entries still exist."""
@@ -121,26 +123,73 @@ def _format() -> str:
     return f"{__version__}-{digest.hexdigest()}"
 
 
+SHARDS = 32  # files the memo is saved in: a one-post edit rewrites two or three, not all of it
+
+
+def memo_path(root: Path) -> Path:
+    """Where `riji build` keeps its memo: a folder of shards."""
+    return root / CACHE_DIR / "memo"
+
+
+def _shard(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "big") % SHARDS
+
+
+def _split(memo: BuildMemo) -> list[dict]:
+    parts = [{"entries": {}, "markdown": {}} for _ in range(SHARDS)]
+    for k, v in memo.entries.items():
+        parts[_shard(k[1])]["entries"][k] = v
+    for k, v in memo.markdown.items():
+        parts[_shard(k)]["markdown"][k] = v
+    return parts
+
+
+def _contents(part: dict) -> tuple:
+    """What a shard holds, without pickling it: an entry is what its key and digests read, the
+    Markdown is what its content-hash key says."""
+    return (frozenset((k, v[0], v[3]) for k, v in part["entries"].items()), frozenset(part["markdown"]))
+
+
 def load_memo(path: Path) -> BuildMemo:
-    """The memo saved by the last build, or an empty one if it is missing, stale or unreadable."""
+    """The memo saved by the last build, or an empty one if it is missing, stale or unreadable
+    (a damaged shard just loses what it held)."""
+    memo, version = BuildMemo(), _format()
+    collecting = gc.isenabled()
+    gc.disable()  # unpickling makes a million objects and no garbage: collecting meanwhile triples the time
     try:
-        with open(path, "rb") as fh:
-            version, memo = pickle.load(fh)
-        if version == _format() and isinstance(memo, BuildMemo):
-            return memo
-    except Exception:  # noqa: BLE001 - any damage to a cache file just means starting afresh
-        pass
-    return BuildMemo()
+        for i in range(SHARDS):
+            try:
+                with open(path / f"{i:02}.pickle", "rb") as fh:
+                    saved, part = pickle.load(fh)
+                if saved != version:
+                    continue
+                memo.entries.update(part["entries"])
+                memo.markdown.update(part["markdown"])
+                memo.saved[i] = _contents(part)
+            except Exception:  # noqa: BLE001 - any damage to a cache file just means starting afresh
+                continue
+    finally:
+        if collecting:
+            gc.enable()
+    return memo
 
 
 def save_memo(path: Path, memo: BuildMemo) -> None:
-    if not memo.changed and path.exists():
+    """Write the shards whose contents changed since they were loaded, each atomically."""
+    if not memo.changed and path.is_dir():
         return
     try:
-        path.parent.mkdir(exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump((_format(), memo), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        path.mkdir(parents=True, exist_ok=True)
+        version = _format()
+        for i, part in enumerate(_split(memo)):
+            contents = _contents(part)
+            if memo.saved.get(i) == contents:
+                continue
+            tmp = path / f"{i:02}.tmp"
+            with open(tmp, "wb") as fh:
+                pickle.dump((version, part), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path / f"{i:02}.pickle")
+            memo.saved[i] = contents
+        (path.parent / "memo.pickle").unlink(missing_ok=True)  # the one file earlier versions kept
     except OSError:
         pass  # a read-only site still builds, just without the cache

@@ -60,13 +60,13 @@ def test_a_bug_in_riji_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys
 def test_second_build_reuses_the_memo_and_still_reports_errors(tmp_path):
     from conftest import build_fixture, errors, write_site
 
-    from generator.memo import load_memo
+    from generator.memo import load_memo, memo_path
 
     write_site(tmp_path, {"content/posts/a.md": "---\ndate: 2025-01-01\nen: {title: A}\ntagz: [x]\n---\n"
                                                 "<!-- lang: en -->\nHello [b](b.md).\n",
                           "content/posts/b.en.md": "---\ndate: 2025-01-02\ntitle: B\n---\nB\n"})
     first = build_fixture(tmp_path, cache=True)
-    memo = load_memo(tmp_path / ".riji-cache/memo.pickle")
+    memo = load_memo(memo_path(tmp_path))
     assert len(memo.entries) == 2 and len(memo.markdown) == 2
     second = build_fixture(tmp_path, cache=True)
     assert errors(second) == errors(first) and len(errors(first)) == 1 and "tagz" in errors(first)[0]
@@ -75,7 +75,7 @@ def test_second_build_reuses_the_memo_and_still_reports_errors(tmp_path):
     # a deleted post is forgotten by the next save
     (tmp_path / "content/posts/b.en.md").unlink()
     build_fixture(tmp_path, cache=True)
-    assert len(load_memo(tmp_path / ".riji-cache/memo.pickle").entries) == 1
+    assert len(load_memo(memo_path(tmp_path)).entries) == 1
 
 
 def test_new_checks_the_slug_and_never_writes_outside_content(tmp_path):

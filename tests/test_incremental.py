@@ -3,6 +3,7 @@ the tree a clean build gives: after each kind of edit, after deletes and renames
 build that died halfway."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -175,3 +176,23 @@ def test_killed_after_the_swap_before_the_manifest_was_saved(site, tmp_path, mon
     replace(site / POSTS / "notes-on-solitude.md", "An added line.", "Another line.")
     incremental(site)
     assert tree(site / "output") == clean(site, tmp_path)
+
+
+def test_a_one_post_edit_rewrites_only_the_memo_shards_it_changed(site, tmp_path):
+    from generator.memo import load_memo, memo_path
+
+    incremental(site)
+    folder = memo_path(site)
+    before = {p.name: os.stat(p).st_ino for p in folder.iterdir()}
+    remembered = load_memo(folder)
+    edit_post(site)
+    incremental(site)
+    after = {p.name: os.stat(p).st_ino for p in folder.iterdir()}
+    rewritten = [name for name in after if before.get(name) != after[name]]
+    assert 1 <= len(rewritten) <= 3 and after.keys() == before.keys()  # the entry's, the old and new Markdown's
+    now = load_memo(folder)
+    assert now.entries.keys() == remembered.entries.keys() and len(now.markdown) == len(remembered.markdown)
+    (folder / rewritten[0]).write_bytes(b"damaged")  # a damaged shard only loses what it held
+    incremental(site)
+    assert tree(site / "output") == clean(site, tmp_path)
+    assert load_memo(folder).entries.keys() == remembered.entries.keys()

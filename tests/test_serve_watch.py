@@ -244,7 +244,7 @@ def test_relevant_paths(tmp_path):
     root = str(tmp_path)
     yes = ["site.yaml", "content/posts/a.md", "content/posts/b/index.zh.md", "themes/mine/templates/post.html",
            "static/style.css", "content"]
-    no = ["output/index.html", ".riji-cache/memo.pickle", "README.md", "content/posts/.a.md.swp",
+    no = ["output/index.html", ".riji-cache/memo/07.pickle", "README.md", "content/posts/.a.md.swp",
           "content/posts/a.md~", "content/posts/4913", "content/posts/.#a.md", "content/posts/#a.md#",
           "content/posts/a.md.swx", "content/posts/.goutputstream-X1", "content/posts/a.md___jb_tmp___",
           "content/posts/a.md.swo", "static/.DS_Store", "../elsewhere/site.yaml"]

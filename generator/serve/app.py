@@ -9,8 +9,8 @@ from pathlib import Path
 
 from . import DEFAULT_PORT, PORT_TRIES
 from ..console import count_errors, plural, show
-from ..constants import CACHE_DIR, SITE_FILE
-from ..memo import load_memo
+from ..constants import SITE_FILE
+from ..memo import load_memo, memo_path
 from .preview import Preview, Rebuilt, present
 from .server import PreviewServer, bind
 from .watcher import Watcher
@@ -49,7 +49,7 @@ class Session:
                  now=None, tries: int = 1):
         self.root = root.resolve()
         self.out = out
-        memo = load_memo(self.root / CACHE_DIR / "memo.pickle")  # what the last `riji build` rendered
+        memo = load_memo(memo_path(self.root))  # what the last `riji build` rendered
         self.preview = Preview(self.root, drafts=drafts, future=future, memo=memo, now=now)
         self.server: PreviewServer = bind(self.preview, host, DEFAULT_PORT if port is None else port, tries)
         self.rebuilds = 0
