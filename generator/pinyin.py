@@ -7,6 +7,10 @@ anywhere between characters, as in plain Chinese), with each reading in a `data-
 the stylesheet shows with `rt::before { content: attr(data-py) }`: generated content is never
 selected, copied or indexed, so copying a paragraph with pinyin shown copies only the characters.
 Sending runs and readings rather than the text as ruby HTML keeps pinyin.json a quarter the size.
+
+pypinyin cuts a run into words (forward maximum matching over its phrase dictionary) and reads each
+word on its own, whatever stands around it; so readings are cached per word, where a corpus repeats
+itself, rather than per run, where it hardly ever does.
 """
 from __future__ import annotations
 
@@ -15,16 +19,57 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, RE_HANS
+from pypinyin.core import Pinyin
 
 from . import htmltext
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
+_seg = Pinyin().seg  # the segmentation lazy_pinyin itself runs on a string
+_PREFIXES = frozenset(word[:end] for word in PHRASES_DICT for end in range(1, len(word) + 1))
 
-@lru_cache(maxsize=65536)
+
+def _words(run: str) -> list[str]:
+    """pypinyin's segmentation of `run`; for an all-Han run (nearly all), its forward maximum matching
+    (pypinyin/seg/mmseg.py, strict about phrases) without its generator and string copies."""
+    if not RE_HANS.match(run):
+        return _seg(run)
+    out: list[str] = []
+    start, n = 0, len(run)
+    while start < n:
+        end, last = start + 1, 0  # last: the end of the longest phrase from `start` so far
+        while end <= n:
+            prefix = run[start:end]
+            if prefix not in _PREFIXES:
+                break
+            if prefix in PHRASES_DICT:
+                last = end
+            end += 1
+        if last:
+            out.append(run[start:last])
+            start = last
+        elif end <= n:  # no phrase starts here: one character, then match again from the next
+            out.append(run[start])
+            start += 1
+        else:  # the rest is the start of a phrase but none: mmseg gives it character by character
+            out.extend(run[start:])
+            start = n
+    return out
+
+
+def _blank(chars: str) -> list[str]:
+    return [""] * len(chars)
+
+
+@lru_cache(maxsize=1 << 17)
+def _word_readings(word: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(word, style=Style.TONE, errors=_blank))
+
+
 def readings(run: str) -> tuple[str, ...]:
     """Tone-marked pinyin of each character of a Han run, read as phrases."""
-    out = tuple(lazy_pinyin(run, style=Style.TONE, errors=lambda chars: [""] * len(chars)))
+    out = tuple(py for word in _words(run) for py in _word_readings(word))
     return out if len(out) == len(run) else tuple("" for _ in run)
 
 
