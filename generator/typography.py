@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 import pangu
 
@@ -31,6 +32,10 @@ LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _GUARD = {"\u00b7": "\ue0f0", "\u201c": "\ue0f1", "\u201d": "\ue0f2", "\u2018": "\ue0f3", "\u2019": "\ue0f4"}
 _HIDE = str.maketrans(_GUARD)
 _SHOW = str.maketrans({v: k for k, v in _GUARD.items()})
+# Every rule of pangu 6 needs a character of this class to match (ASCII marks, letters and digits, Latin,
+# Greek, Hebrew quotes, general punctuation such as … and “, superscripts, letterlike symbols, dingbats,
+# pangu's placeholders and the guards above); text without one, most Chinese prose, comes back unchanged.
+_PANGU_ACTS = re.compile(r"[\x21-\x7e\u0080-\u03ff\u0590-\u05ff\u2000-\u27bf\ue000-\ue0ff]")
 
 BLOCKS = frozenset({"p", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dd", "dt",
                     "figcaption", "caption", "summary"})
@@ -42,9 +47,12 @@ def space_text(text: str) -> str:
     """Han/Latin spacing for one piece of plain text (a title, a summary, a text node)."""
     if not ANY_CJK.search(text):
         return text
+    if not _PANGU_ACTS.search(text):
+        return text
     return pangu.space_text(text.translate(_HIDE)).translate(_SHOW)
 
 
+@lru_cache(maxsize=4096)
 def _needs_space(left: str, right: str) -> bool:
     if not left or not right or left.isspace() or right.isspace():
         return False

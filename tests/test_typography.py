@@ -85,3 +85,21 @@ def test_markup_and_code_survive_any_fragment(fragment):
     # the text keeps every character: a changed text node is escaped anew, so `>` may come back as `&gt;`
     assert (html.unescape(spaced).replace(" ", "") == html.unescape(fragment).replace(" ", "")
             or "&" in fragment or "<" in fragment)
+
+
+import pangu  # noqa: E402
+
+from generator.typography import _HIDE, _SHOW, ANY_CJK  # noqa: E402
+
+# Chinese prose, the marks around it, and characters on both sides of the class pangu is skipped without
+_PROSE = st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+                   st.sampled_from("。，、；：？！「」『』（）《》【】…—“”‘’·•　 \n\u00a0\u3000\u3007\u30fbＡ１ー"
+                                   "\ue000\ue00a\ue0ef\ue0f0\u2e80\u3005"),
+                   st.characters(max_codepoint=0x2FFF), st.characters(min_codepoint=0xE000, max_codepoint=0xFFFF))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(_PROSE, max_size=30))
+def test_spacing_skips_pangu_only_where_pangu_changes_nothing(text):
+    by_pangu = pangu.space_text(text.translate(_HIDE)).translate(_SHOW) if ANY_CJK.search(text) else text
+    assert space_text(text) == by_pangu
