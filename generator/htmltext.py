@@ -23,7 +23,7 @@ INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del
                     "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "time", "u", "var", "tt"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Part:
     raw: str
     tag: str = ""  # lower-case element name for markup; "" for text (and for comments, with markup=True)
@@ -48,42 +48,38 @@ def split(fragment: str) -> list[Part]:
     or inside an element that names its own language."""
     parts: list[Part] = []
     stack: list[tuple[str, bool]] = []  # open elements: (name, has lang)
-    depth = {"code": 0, "lang": 0, "ruby": 0}
-    pos = 0
-
-    def count(name: str, has_lang: bool, step: int) -> None:
-        depth["code"] += step if name in CODE else 0
-        depth["lang"] += step if has_lang else 0
-        depth["ruby"] += step if name == "ruby" else 0
-
-    def state() -> tuple[bool, bool, bool]:
-        return depth["code"] > 0, depth["lang"] > 0, depth["ruby"] > 0
-
-    while pos < len(fragment):
-        m = _MARKUP.search(fragment, pos)
-        end = m.start() if m else len(fragment)
+    code = lang = ruby = 0  # how many open elements are code, name a language, are ruby
+    pos, size, search = 0, len(fragment), _MARKUP.search
+    while pos < size:
+        m = search(fragment, pos)
+        end = m.start() if m else size
         if end > pos:
-            parts.append(Part(fragment[pos:end], "", False, False, *state()))
+            parts.append(Part(fragment[pos:end], "", False, False, code > 0, lang > 0, ruby > 0))
         if not m:
             break
-        closing, name = m.group(1) == "/", (m.group(2) or "").lower()
+        slash, name, attrs = m.group(1, 2, 3)
+        closing, name = slash == "/", name.lower() if name else ""
         part = Part(m.group(0), name, closing, True)
         if name and not closing and part.opening:
-            entry = (name, bool(_LANG_ATTR.search(m.group(3) or "")))
-            stack.append(entry)
-            count(*entry, 1)
+            has_lang = bool(attrs) and _LANG_ATTR.search(attrs) is not None
+            stack.append((name, has_lang))
+            code += name in CODE
+            lang += has_lang
+            ruby += name == "ruby"
         elif name and closing and any(n == name for n, _ in stack):
             while stack:
-                entry = stack.pop()
-                count(*entry, -1)
-                if entry[0] == name:
+                entry, has_lang = stack.pop()
+                code -= entry in CODE
+                lang -= has_lang
+                ruby -= entry == "ruby"
+                if entry == name:
                     break
-        part.in_code, part.in_lang, part.in_ruby = state()
+        part.in_code, part.in_lang, part.in_ruby = code > 0, lang > 0, ruby > 0
         parts.append(part)
         pos = m.end()
         if name in _RAW_TEXT and not closing:  # script and style hold no tags: jump to their end
             close = re.compile(rf"</{name}\s*>", re.I).search(fragment, pos)
-            stop = close.start() if close else len(fragment)
+            stop = close.start() if close else size
             if stop > pos:
                 parts.append(Part(fragment[pos:stop], in_code=True))
             pos = stop

@@ -61,7 +61,10 @@ def _needs_space(left: str, right: str) -> bool:
 
 def space_html(fragment: str) -> str:
     """`space_text` on every text node outside code, and across inline markup between them."""
-    parts = htmltext.split(fragment)
+    return htmltext.join(_space_parts(htmltext.split(fragment)))
+
+
+def _space_parts(parts: list[Part]) -> list[Part]:
     for p in parts:
         if not p.markup and not p.in_code:
             htmltext.set_text(p, space_text(p.text))
@@ -87,7 +90,7 @@ def space_html(fragment: str) -> str:
         last, between = i, []
     for at in reversed(inserts):
         parts.insert(at, Part(" "))
-    return htmltext.join(parts)
+    return parts
 
 
 def wrap_han(fragment: str, hreflang: str) -> str:
@@ -102,7 +105,10 @@ def wrap_han(fragment: str, hreflang: str) -> str:
 def mark_latin_blocks(fragment: str, hreflang: str) -> str:
     """On a CJK page, the outermost blocks whose text outside code is Latin with no CJK at all get
     `lang=hreflang`, so the Latin face and Latin alignment apply to them."""
-    parts = htmltext.split(fragment)
+    return htmltext.join(_mark_latin_parts(htmltext.split(fragment), hreflang))
+
+
+def _mark_latin_parts(parts: list[Part], hreflang: str) -> list[Part]:
     i = 0
     while i < len(parts):
         p = parts[i]
@@ -113,7 +119,7 @@ def mark_latin_blocks(fragment: str, hreflang: str) -> str:
                 p.raw = htmltext.add_attribute(p.raw, "lang", hreflang)
                 i = end
         i += 1
-    return htmltext.join(parts)
+    return parts
 
 
 def _matching_close(parts: list[Part], start: int) -> int:
@@ -128,11 +134,15 @@ def _matching_close(parts: list[Part], start: int) -> int:
 
 
 def finish(fragment: str, *, latin_lang: str = "", cjk_spacing: bool = False, han_lang: str = "") -> str:
-    """The typography a language asks for, in the order that keeps each step's marks intact."""
-    if latin_lang:
-        fragment = mark_latin_blocks(fragment, latin_lang)
-    if cjk_spacing:
-        fragment = space_html(fragment)
+    """The typography a language asks for, in the order that keeps each step's marks intact. Marking
+    blocks changes only their tags' attributes, so spacing can work on the same split."""
+    if latin_lang or cjk_spacing:
+        parts = htmltext.split(fragment)
+        if latin_lang:
+            parts = _mark_latin_parts(parts, latin_lang)
+        if cjk_spacing:
+            parts = _space_parts(parts)
+        fragment = htmltext.join(parts)
     if han_lang:
         fragment = wrap_han(fragment, han_lang)
     return fragment

@@ -2,7 +2,7 @@
 import html
 
 from generator import markdown
-from generator.typography import mark_latin_blocks, space_html, space_text, wrap_han
+from generator.typography import finish, mark_latin_blocks, space_html, space_text, wrap_han
 
 
 def md(text: str) -> str:
@@ -85,6 +85,13 @@ def test_markup_and_code_survive_any_fragment(fragment):
     # the text keeps every character: a changed text node is escaped anew, so `>` may come back as `&gt;`
     assert (html.unescape(spaced).replace(" ", "") == html.unescape(fragment).replace(" ", "")
             or "&" in fragment or "<" in fragment)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES | st.sampled_from(["<li>", "</li>", "<blockquote>", "</blockquote>", "<p/>", "Latin"]),
+                max_size=30).map("".join))
+def test_one_split_for_marking_and_spacing_as_two_passes_give(fragment):
+    assert finish(fragment, latin_lang="en", cjk_spacing=True) == space_html(mark_latin_blocks(fragment, "en"))
 
 
 import pangu  # noqa: E402
