@@ -99,8 +99,10 @@ def _code_files() -> list[str]:
 
 
 def key(out_dir: Path, drafts: bool, future: bool, private: bool, search: bool) -> tuple:
-    """What besides the files decides the output: the options and the Python running riji."""
-    return (FORMAT, str(Path(out_dir).resolve()), drafts, future, private, search, sys.version, sys.executable)
+    """What besides the files decides the output: the options, and which riji, Python and
+    libraries run it (another copy of riji, or another search path, may load other code)."""
+    return (FORMAT, str(Path(out_dir).resolve()), drafts, future, private, search, str(PACKAGE),
+            sys.version, sys.executable, tuple(sys.path))
 
 
 @dataclass

@@ -104,6 +104,18 @@ def test_a_changed_library_module_builds_again(site, tmp_path, monkeypatch):
         sys.modules.pop("riji_test_library", None)
 
 
+def test_another_copy_of_riji_or_another_search_path_builds_again(site, tmp_path, monkeypatch):
+    incremental(site)
+    assert incremental(site).replayed
+    monkeypatch.setattr(lastbuild, "PACKAGE", tmp_path / "other" / "generator")
+    assert not incremental(site).replayed
+    monkeypatch.undo()
+    incremental(site)  # that build's record replaced the last one
+    assert incremental(site).replayed
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert not incremental(site).replayed
+
+
 def test_a_post_dated_in_the_future_is_published_when_its_time_comes(site, tmp_path, monkeypatch):
     soon = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=1)
     (site / POSTS / "soon.en.md").write_text(f"---\ntitle: Soon\ndate: {soon.isoformat()}\n---\nNot yet.\n", "utf-8")
