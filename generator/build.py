@@ -20,7 +20,7 @@ from .inputs import code_digest, digest, files_digest
 from .memo import BuildMemo, load_memo, memo_path, save_memo
 from .parallel import fork_map
 from .model import Site, build_site, markdown_jobs
-from .render import Output, inputs_of, materialize
+from .render import Lazy, Output, inputs_of, materialize
 from .render.assets import code_classes, theme_assets
 from .render.diary import render_on_this_day
 from .render.feeds import feed_links, render_feeds, render_root_feeds
@@ -181,7 +181,12 @@ def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: i
     def render(paths: list[str]) -> dict[str, bytes]:
         rendered, found = materialize({p: files[p] for p in paths}, workers)
         problems.extend(found)
-        files.update(rendered)
+        for path, value in rendered.items():  # still lazy, so the writer records its inputs digest
+            page = files[path]
+            if isinstance(page, Lazy):
+                page.made = (value, ())  # its problems are in `found`
+            else:
+                files[path] = value
         return rendered
 
     names = Diagnostics(root)  # a theme's template path, relative to the site, for the message

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+import generator.build as build_module
 import generator.writer as writer
 from generator.build import BuildOptions, build_to
 
@@ -196,3 +198,47 @@ def test_a_one_post_edit_rewrites_only_the_memo_shards_it_changed(site, tmp_path
     incremental(site)
     assert tree(site / "output") == clean(site, tmp_path)
     assert load_memo(folder).entries.keys() == remembered.entries.keys()
+
+
+def track_pages(monkeypatch, attribute: str) -> Counter:
+    """Calls per output path of each page's `attribute` ("fn": renders, "inputs": digests) from now on."""
+    calls, real = Counter(), build_module.render_html
+
+    def tracked(*args, **kwargs):
+        out = real(*args, **kwargs)
+        for path, page in out.items():
+            call = getattr(page, attribute)
+            if call is not None:
+                setattr(page, attribute, lambda call=call, path=path: (calls.update([path]), call())[1])
+        return out
+
+    monkeypatch.setattr(build_module, "render_html", tracked)
+    return calls
+
+
+def test_pages_rendered_for_search_keep_their_inputs_for_the_next_build(site, tmp_path, monkeypatch):
+    """Search renders a language's pages before the writer: they still tell the writer their inputs,
+    so a later build that reuses that language's index keeps them without rendering them."""
+    import pickle
+
+    from generator.search import searchable
+
+    result = incremental(site)
+    with open(site / ".riji-cache" / "output.pickle", "rb") as fh:
+        _where, kept = pickle.load(fh)
+    pages = [path for path in searchable(result.site) if path in kept]
+    assert pages and all(kept[path][0] is not None for path in pages)
+    rendered = track_pages(monkeypatch, "fn")
+    edit_post(site)  # an English-only post: the other languages' indexes are reused
+    incremental(site)
+    assert rendered and not [p for p in rendered if p in pages and not p.startswith("en/")]
+    assert tree(site / "output") == clean(site, tmp_path)
+
+
+def test_each_page_works_out_its_inputs_once(site, monkeypatch):
+    """Search asks for the inputs of the pages it offers, then the writer asks again: one digest."""
+    incremental(site)
+    calls = track_pages(monkeypatch, "inputs")
+    edit_post(site)
+    incremental(site)
+    assert calls and max(calls.values()) == 1

@@ -12,6 +12,7 @@ from ..parallel import fork_map
 
 PARALLEL_FILES = 400  # below this many files, forking workers costs more than it saves
 
+_UNKNOWN = object()  # a Lazy's digest not yet worked out
 Made = tuple["bytes | None", tuple[Diagnostic, ...]]  # a lazy file's bytes (None: failed) and its problems
 
 
@@ -22,12 +23,13 @@ class Lazy:
     say why. Both are kept, so asking twice reports the same problems, not new ones.
 
     `inputs`, when given, returns a digest of everything the bytes are made from (or None when it
-    cannot tell): the writer keeps last build's file instead of rendering when it is unchanged."""
+    cannot tell): the writer keeps last build's file instead of rendering when it is unchanged.
+    `inputs_of` works it out once (search asks first, then the writer's forked workers)."""
 
-    __slots__ = ("fn", "made", "inputs")
+    __slots__ = ("fn", "made", "inputs", "digest")
 
     def __init__(self, fn: Callable[[], Made], inputs: Callable[[], "bytes | None"] | None = None):
-        self.fn, self.made, self.inputs = fn, None, inputs
+        self.fn, self.made, self.inputs, self.digest = fn, None, inputs, _UNKNOWN
 
     def __call__(self) -> Made:
         if self.made is None:
@@ -41,7 +43,11 @@ Output = dict[str, "bytes | Path | Lazy"]
 
 def inputs_of(value) -> "bytes | None":
     """The digest of what a lazy file is made from, or None when it cannot tell (or is not lazy)."""
-    return value.inputs() if isinstance(value, Lazy) and value.inputs is not None else None
+    if not isinstance(value, Lazy) or value.inputs is None:
+        return None
+    if value.digest is _UNKNOWN:
+        value.digest = value.inputs()
+    return value.digest
 
 
 def gather(problems: Iterable[Diagnostic]) -> list[Diagnostic]:
