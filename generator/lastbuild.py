@@ -88,14 +88,22 @@ def _digest(path: str) -> bytes | None:
         return None
 
 
-def _code_files() -> list[str]:
-    """riji's own modules and every module loaded so far (the libraries that shape the output)."""
-    files = {str(p) for p in PACKAGE.rglob("*.py")}
+def _own_code() -> Stamps:
+    return {str(p): _file(str(p)) for p in PACKAGE.rglob("*.py")}
+
+
+STARTED = _own_code()  # riji's files as this process started: an edit while it runs is a change
+
+
+def _code() -> Stamps:
+    """riji's own modules (as when it started) and every module loaded so far (the libraries that
+    shape the output)."""
+    loaded = {}
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
-        if path:
-            files.add(path)
-    return sorted(files)
+        if path and path not in STARTED:
+            loaded[path] = _file(path)
+    return {**loaded, **STARTED}
 
 
 def key(out_dir: Path, drafts: bool, future: bool, private: bool, search: bool) -> tuple:
@@ -122,7 +130,7 @@ def snapshot(root: Path, theme_dirs: list[Path]) -> Snapshot:
     inputs = _inputs(root, folders)
     digests = {path: _digest(path) for path, stamp in inputs.items()
                if stamp and len(stamp) == 4 and stamp[3] > started - RACY_NS}
-    return Snapshot(folders, inputs, digests, {path: _file(path) for path in _code_files()})
+    return Snapshot(folders, inputs, digests, _code())
 
 
 def _inputs(root: Path, folders: list[str]) -> Stamps:
@@ -170,7 +178,7 @@ def save(root: Path, out_dir: Path, build_key: tuple, before: Snapshot, diagnost
          tally: str, files: int, until: float | None) -> None:
     """Record a build that has just been swapped in as `out_dir`; `until` is the time (seconds since
     the epoch) at which its output would change by itself, or None."""
-    code = {path: _file(path) for path in _code_files() if path not in before.code}  # loaded by the build
+    code = {path: stamp for path, stamp in _code().items() if path not in before.code}  # loaded by the build
     record = {"key": build_key, "folders": before.folders, "inputs": before.inputs, "digests": before.digests,
               "code": {**code, **before.code}, "output": _output(out_dir), "until": until,
               "diagnostics": [(d.path, d.line, d.message, d.severity) for d in diagnostics], "tally": tally,

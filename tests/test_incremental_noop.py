@@ -116,6 +116,16 @@ def test_another_copy_of_riji_or_another_search_path_builds_again(site, tmp_path
     assert not incremental(site).replayed
 
 
+def test_riji_edited_while_it_builds_builds_again(site, monkeypatch):
+    """riji's files are stamped as the process started: the code that ran, not what is on disk later."""
+    own = str(lastbuild.PACKAGE / "build.py")
+    monkeypatch.setitem(lastbuild.STARTED, own, (0, 0, 0, 0))  # as if build.py was saved after the start
+    incremental(site)
+    monkeypatch.undo()
+    assert not incremental(site).replayed
+    assert incremental(site).replayed
+
+
 def test_a_post_dated_in_the_future_is_published_when_its_time_comes(site, tmp_path, monkeypatch):
     soon = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=1)
     (site / POSTS / "soon.en.md").write_text(f"---\ntitle: Soon\ndate: {soon.isoformat()}\n---\nNot yet.\n", "utf-8")
