@@ -7,7 +7,8 @@ from functools import lru_cache
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’-][A-Za-z0-9\u00c0-\u024f]+)*")
-SENTENCE_END = re.compile(r"(?<=[.!?。！？…])[\"'”’」』）)]*(?=\s|$)|(?<=[。！？])")
+CLOSE = "\"'”’」』）)"  # marks that may follow a sentence's end before the space
+SENTENCE_END = re.compile(rf"(?<=[.!?。！？…])[{re.escape(CLOSE)}]*(?=\s|$)|(?<=[。！？])")
 
 WORDS_PER_MINUTE = 230
 CJK_CHARS_PER_MINUTE = 400
@@ -27,7 +28,17 @@ def minutes(words: int, cjk: int) -> int:
 @lru_cache(maxsize=8192)  # pure and called for every summary: `riji serve` rebuilds them on each save
 def shorten(text: str, limit: int = 160) -> str:
     """Cut `text` at a sentence end within `limit` visible units (a CJK character counts 2)."""
+    # Every character is at least 1 wide, so what is kept, and each sentence end that could be, lies in
+    # the first `limit` characters: the rest of a long paragraph need not be measured. The cut must not
+    # end in closing marks, which would end a sentence there as the text's end does.
     text = " ".join(text.split())
+    end = limit + 2
+    while end < len(text) and text[end - 1] in CLOSE:
+        end += 1
+    return _shorten(text[:end], limit)
+
+
+def _shorten(text: str, limit: int) -> str:
     if _width(text) <= limit:
         return text
     best = None

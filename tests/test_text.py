@@ -61,3 +61,16 @@ def test_links_to_markdown_files_become_placeholders_with_lines():
     r = render("text\n\nsee [it](other.md#part)\n", smart_quotes=True, line_offset=10)
     assert 'href="riji:md/other.md#part"' in r.html
     assert r.links == [("other.md#part", 13)]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PROSE = st.lists(st.sampled_from(list("ab 字句。！？.!?…\"'”’」』）)\n，") + ["  ", "Word "]), max_size=120).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_PROSE, st.integers(min_value=1, max_value=60))
+def test_shorten_measures_only_the_start_it_can_keep(prose, limit):
+    for long in ("。" + '"' * 12 + "a", "。" + "」" * 3 + " b" * 40):
+        assert text.shorten(long, 1) == text._shorten(long, 1)
+    assert text.shorten(prose, limit) == text._shorten(" ".join(prose.split()), limit)
