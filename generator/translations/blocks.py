@@ -53,7 +53,7 @@ class Block:
 
 def normalize(text: str) -> str:
     text = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
-    return _WIDE_SPACE.sub("", text)
+    return _WIDE_SPACE.sub("", text) if " " in text else text  # Chinese prose mostly has no space
 
 
 def fingerprint(kind: str, text: str) -> str:
