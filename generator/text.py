@@ -16,9 +16,8 @@ CJK_CHARS_PER_MINUTE = 400
 
 def count(text: str) -> tuple[int, int]:
     """(latin words, CJK characters)."""
-    cjk = len(CJK.findall(text))
-    words = len(LATIN_WORD.findall(CJK.sub(" ", text)))
-    return words, cjk
+    spaced, cjk = CJK.subn(" ", text)
+    return len(LATIN_WORD.findall(spaced)), cjk
 
 
 def minutes(words: int, cjk: int) -> int:
