@@ -93,7 +93,7 @@ class BuildResult:
 
     def summary(self) -> str:
         if self.replayed is not None:
-            return f"{self.replayed}, in {self.seconds:.2f} s (nothing changed)"
+            return lastbuild.summary(self.replayed, self.seconds)
         if self.site is None:
             return f"build failed in {self.seconds:.2f} s"
         return f"{self.tally()}, in {self.seconds:.2f} s"

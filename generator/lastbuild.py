@@ -201,6 +201,11 @@ class Replay:
     files: int
 
 
+def summary(tally: str, seconds: float) -> str:
+    """The build's summary line when it replayed the last build."""
+    return f"{tally}, in {seconds:.2f} s (nothing changed)"
+
+
 def replay(root: Path, out_dir: Path, build_key: tuple) -> Replay | None:
     """The last build's diagnostics and summary if nothing it read or wrote has changed since it
     ran (and its result does not depend on a moment passed since), else None."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
+import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -171,3 +174,32 @@ def test_a_damaged_record_just_builds(site):
     record.write_bytes(record.read_bytes()[:100])
     assert not incremental(site).replayed
     assert incremental(site).replayed
+
+
+def test_riji_build_killed_at_any_moment_never_hides_a_change(site, tmp_path):
+    """The real command, killed (SIGKILL, with its workers) at several moments of a build after an
+    edit: the next build never replays what the killed one left, and gives a clean build's tree."""
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+
+    def riji() -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+    assert riji().wait() == 0
+    edit_post(site)
+    started = time.monotonic()
+    assert riji().wait() == 0
+    whole = time.monotonic() - started  # of a build after an edit
+    for i, part in enumerate((0.1, 0.3, 0.5, 0.7, 0.9)):
+        edit_post(site)
+        proc = riji()
+        time.sleep(whole * part)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        finished = proc.wait() == 0  # it may have finished first: then its record is right
+        result = incremental(site)
+        assert finished or not result.replayed
+        (tmp_path / str(i)).mkdir()
+        assert tree(site / "output") == clean(site, tmp_path / str(i))

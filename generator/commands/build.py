@@ -28,7 +28,7 @@ def run(args) -> int:
         key = lastbuild.key(out, args.drafts, args.future, args.private, True)
         if (last := lastbuild.replay(args.site, out, key)) is not None:
             report(last.diagnostics)
-            print(f"built {last.tally}, in {time.perf_counter() - started:.2f} s (nothing changed) -> {out}")
+            print(f"built {lastbuild.summary(last.tally, time.perf_counter() - started)} -> {out}")
             return 0
 
     from .. import build as core
