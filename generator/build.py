@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import lastbuild, markdown
+from . import lastbuild, markdown, typography
 from .constants import TRANSLATIONS_LOCK
 from .config import Config, load_config
 from .constants import CACHE_DIR
@@ -237,8 +237,6 @@ def build(root: Path, options: BuildOptions | None = None,
     say(f"rendering Markdown of {len(sources)} documents")
     rendered = render_markdown(config, markdown_jobs(sources), options.cores, memo,
                                markdown_settings(config, theme.strings))
-    if memo_file is not None:
-        save_memo(memo_file, memo)
     lock, found = read_lock(root)  # a source too: what each translation was last synced with
     problems += found
     written = [lang.code for lang in config.languages if not lang.source]  # generated ones follow by themselves
@@ -251,10 +249,15 @@ def build(root: Path, options: BuildOptions | None = None,
     urls = site_urls(config)  # the one URL scheme of this site
     media, found = probe_media(config, urls, root, sources)
     problems += found
+    space, spaced = memo.spacing(typography.space_text) if memo is not None else (typography.space_text, None)
     site, found = build_site(config, urls, sources, rendered, root, now=now, drafts=options.drafts,
                              future=options.future, private=options.private, media=media.audio, images=media.images,
-                             outdated=translations.outdated(result.translations))
+                             outdated=translations.outdated(result.translations), space=space)
     problems += found
+    if spaced is not None:
+        spaced()
+    if memo_file is not None:
+        save_memo(memo_file, memo)
     result.site = site
     if config_broken:
         return finish()

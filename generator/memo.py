@@ -12,6 +12,8 @@ import os
 import pickle
 import threading
 import time
+from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 from .constants import CACHE_DIR, RACY_NS, SITE_FILE
@@ -61,6 +63,8 @@ class BuildMemo:
         self.hits = self.misses = 0
         self.seen: set[str] = set()  # entries read by the current build: the rest are forgotten on save
         self.markdown_changed = False
+        self.spaced: dict[str, str] = {}  # a title or summary -> with Han/Latin spacing (typography.py)
+        self.spaced_changed = False
         self.forgot = 0
         self.saved: dict[int, tuple] = {}  # shard -> its contents as last loaded or saved
 
@@ -75,16 +79,34 @@ class BuildMemo:
         self.entries = keep
 
     def __getstate__(self) -> dict:
-        return {"entries": self.entries, "markdown": self.markdown}
+        return {"entries": self.entries, "markdown": self.markdown, "spaced": self.spaced}
 
     def __setstate__(self, state: dict) -> None:
         self.__init__()
-        self.entries, self.markdown = state["entries"], state["markdown"]
+        self.entries, self.markdown, self.spaced = state["entries"], state["markdown"], state.get("spaced", {})
 
     @property
     def changed(self) -> bool:
-        """Whether saving would store anything new (a read, a forgotten entry, other Markdown)."""
-        return bool(self.misses or self.markdown_changed or self.forgot)
+        """Whether saving would store anything new (a read, a forgotten entry, other Markdown or spacing)."""
+        return bool(self.misses or self.markdown_changed or self.spaced_changed or self.forgot)
+
+    def spacing(self, space: Callable[[str], str]) -> tuple[Callable[[str], str], Callable[[], None]]:
+        """(`space` answered from what the last build worked out, a function to call when the build
+        is done, which keeps what it asked for, and only that, for the next)."""
+        known, used = self.spaced, {}
+
+        def remembered(text: str) -> str:
+            out = known.get(text)
+            if out is None:
+                out = space(text)
+            used[text] = out
+            return out
+
+        def done() -> None:
+            self.spaced_changed = used.keys() != known.keys()
+            self.spaced = used
+
+        return remembered, done
 
     def read_entry(self, read, kind, ident, name, paths, bundle, root: Path, config) -> tuple:
         """`read(kind, ident, name, paths, bundle, root, config, diag)` with a collector of its own,
@@ -118,9 +140,13 @@ def _format() -> str:
     digest = hashlib.blake2b(digest_size=8)
     here = Path(__file__).parent
     for path in (here / "memo.py", *sorted((here / "sources").glob("*.py")), here / "markdown.py",
-                 here / "translations" / "blocks.py"):
+                 here / "translations" / "blocks.py", here / "typography.py", here / "htmltext.py"):
         digest.update(path.read_bytes())
-    return f"{__version__}-{digest.hexdigest()}"
+    try:
+        spacing = metadata.version("pangu")
+    except metadata.PackageNotFoundError:
+        spacing = "none"
+    return f"{__version__}-{spacing}-{digest.hexdigest()}"
 
 
 SHARDS = 32  # files the memo is saved in: a one-post edit rewrites two or three, not all of it
@@ -136,18 +162,21 @@ def _shard(name: str) -> int:
 
 
 def _split(memo: BuildMemo) -> list[dict]:
-    parts = [{"entries": {}, "markdown": {}} for _ in range(SHARDS)]
+    parts = [{"entries": {}, "markdown": {}, "spaced": {}} for _ in range(SHARDS)]
     for k, v in memo.entries.items():
         parts[_shard(k[1])]["entries"][k] = v
     for k, v in memo.markdown.items():
         parts[_shard(k)]["markdown"][k] = v
+    for k, v in memo.spaced.items():
+        parts[_shard(k)]["spaced"][k] = v
     return parts
 
 
 def _contents(part: dict) -> tuple:
     """What a shard holds, without pickling it: an entry is what its key and digests read, the
-    Markdown is what its content-hash key says."""
-    return (frozenset((k, v[0], v[3]) for k, v in part["entries"].items()), frozenset(part["markdown"]))
+    Markdown is what its content-hash key says, a spacing what its text says."""
+    return (frozenset((k, v[0], v[3]) for k, v in part["entries"].items()), frozenset(part["markdown"]),
+            frozenset(part["spaced"]))
 
 
 def load_memo(path: Path) -> BuildMemo:
@@ -165,6 +194,7 @@ def load_memo(path: Path) -> BuildMemo:
                     continue
                 memo.entries.update(part["entries"])
                 memo.markdown.update(part["markdown"])
+                memo.spaced.update(part["spaced"])
                 memo.saved[i] = _contents(part)
             except Exception:  # noqa: BLE001 - any damage to a cache file just means starting afresh
                 continue

@@ -306,10 +306,12 @@ def _summary(meta: dict, html: str) -> str:
 def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered: dict[tuple[str, str], Rendered],
                root: Path, *, now: datetime, drafts: bool = False, future: bool = False,
                private: bool = False, media: dict | None = None, images: dict | None = None,
-               outdated: dict[tuple[str, str], str] | None = None) -> tuple[Site, list[Diagnostic]]:
+               outdated: dict[tuple[str, str], str] | None = None,
+               space: Callable[[str], str] = typography.space_text) -> tuple[Site, list[Diagnostic]]:
     """(the site, what is wrong with its content); `media` maps (entry name, language) to the
     recording the media stage measured; `outdated` (entry name, language) to the language whose
-    change that translation lacks. `root` only makes the messages' paths relative. Private
+    change that translation lacks; `space` is Han/Latin spacing of titles and summaries (the
+    build's memo remembers it between builds). `root` only makes the messages' paths relative. Private
     entries are left out unless `private` (the preview, `riji build --private`)."""
     diag = Diagnostics(root)
     by_path = _link_targets(sources)
@@ -348,7 +350,7 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             marks = [(m.start(), len(m.group())) for m in re.finditer(re.escape(TOC_MARK) + "\n?", html)]
             html, toc, toc_at = _contents(html, r.headings, src, config)
             spans, notes = _without_marks(spans, notes, marks)
-            spaced = typography.space_text if config.language(code).cjk_spacing else str
+            spaced = space if config.language(code).cjk_spacing else str
             summary = spaced(_summary(sdoc.meta, html))
             description = spaced(str(sdoc.meta.get("description") or text.shorten(summary, 160)))
             audio = (media or {}).get((src.name, code))

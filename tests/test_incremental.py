@@ -242,3 +242,18 @@ def test_each_page_works_out_its_inputs_once(site, monkeypatch):
     edit_post(site)
     incremental(site)
     assert calls and max(calls.values()) == 1
+
+
+def test_titles_and_summaries_are_spaced_once_across_builds(site, tmp_path, monkeypatch):
+    """Han/Latin spacing of each title and summary is remembered by the memo with the Markdown."""
+    from generator import typography
+
+    incremental(site)
+    calls, real = [], typography.space_text
+    monkeypatch.setattr(typography, "space_text", lambda text: (calls.append(text), real(text))[1])
+    build_to(site, site / "output", BuildOptions(workers=1, reuse=False))
+    assert not calls
+    replace(site / POSTS / "写作的理由.zh.md", 'title: "写作的理由"', 'title: "写作的理由：Why"')
+    incremental(site)
+    assert sorted(calls) == ["写作的理由：Why", "寫作的理由：Why"]  # and the one OpenCC makes of it
+    assert tree(site / "output") == clean(site, tmp_path)
