@@ -225,3 +225,19 @@ def test_an_old_url_from_aliases_keeps_its_side_by_side_views_too(tmp_path):
         assert f"{lang}/posts/old-name/index.html" in result.files
         moved = text_of(result, f"{lang}/posts/old-name/parallel/index.html")
         assert f"/{lang}/posts/new-name/" in moved and 'content="noindex"' in moved
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from types import SimpleNamespace  # noqa: E402
+
+from generator.render.side_by_side import _RELATIVE, _cell, prefix_ids  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(['<p>', '</p>', '<a href="#fn1">', '<a href="x.png">', '</a>', ' id="h"', 'id=',
+                                 '<img src="a.jpg">', ' aria-describedby="n"', '="', '中文', 'text', ' ']),
+                max_size=20).map("".join))
+def test_a_cell_without_attributes_is_left_as_it_is(fragment):
+    moved = _RELATIVE.sub(lambda m: m.group(1) + "../", prefix_ids(fragment, "zh-"))
+    assert _cell(fragment, SimpleNamespace(code="zh"), "../") == moved

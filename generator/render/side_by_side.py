@@ -28,6 +28,8 @@ def prefix_ids(html: str, prefix: str) -> str:
 def _cell(html: str, lang: Language, base: str) -> str:
     """A block moved into the view: its ids its language's own, its relative links (a bundle's
     images) still leading where they did from the post, which is one folder up."""
+    if '="' not in html:  # no attribute to change: most paragraphs
+        return html
     return _RELATIVE.sub(lambda m: m.group(1) + base, prefix_ids(html, f"{lang.code}-"))
 
 
