@@ -37,7 +37,7 @@ from .translations import status as translations
 from .translations.lock import read_lock
 from .translations.status import Status
 from .urls import site_urls
-from .writer import UnsafeOutput, write_output
+from .writer import UnsafeOutput, write_output, written_pages
 
 PARALLEL_THRESHOLD = 48  # below this many uncached documents a process pool costs more than it saves
 
@@ -55,6 +55,8 @@ class BuildOptions:
     memo: BuildMemo | None = None  # the preview's memory between builds; None: .riji-cache/ (if cache)
     search: bool = True  # index for search (when site.yaml enables it); the preview indexes on its own
     reuse: bool = True  # build_to: nothing changed since the last build (lastbuild.py): write nothing
+    # last build's bytes of a page whose inputs digest is unchanged, or None (build_to, from output/)
+    written: Callable[[str, bytes], bytes | None] | None = None
 
     @property
     def cores(self) -> int:
@@ -170,16 +172,24 @@ def render_markdown(config: Config, jobs, workers: int, memo: BuildMemo | None =
 
 
 def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: int = 1,
-                 reuse: Reuse | None = None) -> tuple[Output, list[Diagnostic], Reuse]:
+                 reuse: Reuse | None = None,
+                 written: Callable[[str, bytes], bytes | None] | None = None) -> tuple[Output, list[Diagnostic], Reuse]:
     """(Pagefind's bundle for the pages search offers, diagnostics, what the next build may reuse).
-    The pages of a language whose inputs changed are rendered here, on `workers` processes, and
-    left rendered in `files`, so the writer does not render them again."""
+    The pages of a language whose inputs changed are read back from the last build when `written`
+    has them unchanged, else rendered here, on `workers` processes, and left rendered in `files`,
+    so the writer does not render them again."""
     groups = {code: {p: t for p, t in pages.items() if p in files} for code, pages in searchable_by_language(site).items()}
     templates = {p: t for pages in groups.values() for p, t in pages.items()}
     problems: list[Diagnostic] = []
 
     def render(paths: list[str]) -> dict[str, bytes]:
-        rendered, found = materialize({p: files[p] for p in paths}, workers)
+        kept = {}
+        if written is not None:  # a one-post edit: the language's other pages are as last written
+            for path in paths:
+                digest = inputs_of(files[path])
+                if digest is not None and (old := written(path, digest)) is not None:
+                    kept[path] = old
+        rendered, found = materialize({p: files[p] for p in paths if p not in kept}, workers)
         problems.extend(found)
         for path, value in rendered.items():  # still lazy, so the writer records its inputs digest
             page = files[path]
@@ -187,7 +197,7 @@ def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: i
                 page.made = (value, ())  # its problems are in `found`
             else:
                 files[path] = value
-        return rendered
+        return {**kept, **rendered}
 
     names = Diagnostics(root)  # a theme's template path, relative to the site, for the message
     bundle, found, reuse = index_languages(
@@ -295,7 +305,7 @@ def build(root: Path, options: BuildOptions | None = None,
         say("indexing for search")
         reuse_file = root / CACHE_DIR / "search.pickle" if options.cache else None
         before = load_reuse(reuse_file) if reuse_file else {}
-        bundle, found, reuse = index_search(site, theme, root, files, options.cores, before)
+        bundle, found, reuse = index_search(site, theme, root, files, options.cores, before, options.written)
         problems += found
         add(bundle)
         if reuse_file is not None and not any(d.severity == "error" for d in found):
@@ -323,13 +333,15 @@ def build_to(root: Path, out_dir: Path, options: BuildOptions | None = None,
     lastbuild.forget(root)  # whatever happens next, the record no longer describes output/
     if recorded:
         before = lastbuild.snapshot(root, [default_theme_dir()])
+    manifest = root / CACHE_DIR / "output.pickle" if options.cache else None
+    if manifest is not None:
+        options = replace(options, written=written_pages(manifest, out_dir))
     result = build(root, options, progress)
     if result.ok:
         problems = list(result.diagnostics)
         try:
             if progress:
                 progress(f"rendering and writing {len(result.files)} files")
-            manifest = root / CACHE_DIR / "output.pickle" if options.cache else None
             written = write_output(result.files, out_dir, root, options.cores, background_cleanup, manifest)
             problems += written.diagnostics
             result.made, result.kept = written.made, written.kept

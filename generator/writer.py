@@ -161,6 +161,27 @@ def _load_kept(manifest: Path | None, out_dir: Path) -> Kept:
         return {}
 
 
+def written_pages(manifest: Path, out_dir: Path):
+    """`(path, inputs digest) -> bytes or None`: a file of the last build, read back from `out_dir`,
+    when its inputs were the same and the file is still exactly the one riji wrote."""
+    out_dir = out_dir.resolve()  # as write_output records it
+    kept = _load_kept(manifest, out_dir)
+
+    def read(rel: str, inputs: bytes) -> bytes | None:
+        known = kept.get(rel)
+        if not known or known[0] != inputs:
+            return None
+        try:
+            with open(_inside(out_dir, rel), "rb") as fh:
+                if _stamp(os.fstat(fh.fileno())) != known[2]:
+                    return None
+                return fh.read()
+        except (OSError, UnsafeOutput):
+            return None
+
+    return read
+
+
 def _save_kept(manifest: Path, out_dir: Path, records: list) -> None:
     try:
         manifest.parent.mkdir(parents=True, exist_ok=True)

@@ -177,6 +177,7 @@ def test_find_reads_the_index_back_like_a_search(indexed):
 # -- in the build ---------------------------------------------------------------------------------
 
 from conftest import MINIMAL_SITE_YAML, NOW, build_fixture, errors, write_site  # noqa: E402
+import generator.build as build_module  # noqa: E402
 from generator.build import BuildOptions, build_to  # noqa: E402
 
 SITE = {
@@ -337,8 +338,14 @@ def test_a_build_indexes_again_only_the_language_whose_pages_changed(tmp_path, m
     assert calls == []
     post = root / "content/posts/refugees.md"
     post.write_text(post.read_text("utf-8").replace("The TikTok refugees arrived.", "A heron came."), "utf-8")
+    rendered = []
+    materialize = build_module.materialize
+    monkeypatch.setattr(build_module, "materialize", lambda files, workers=1: (
+        rendered.append(sorted(p for p, v in files.items() if p.endswith(".html"))), materialize(files, workers))[1])
     assert build_to(root, out, BuildOptions(now=NOW)).ok
     assert calls == [["en"]]
+    # the English pages search re-reads: the edited post rendered, the others read back from output/
+    assert rendered == [["en/posts/refugees/index.html"]]
     clean = build_fixture(root)  # the same bundle as a build from nothing
     bundle = {p: v for p, v in clean.files.items() if p.startswith(BUNDLE)}
     assert bundle == {p: (out / p).read_bytes() for p in bundle}
