@@ -377,6 +377,9 @@ def test_the_preview_indexes_in_memory_and_sees_an_edit(tmp_path, monkeypatch):
         conn.close()
         assert search.find(preview.search, "en", "heron") == set()
         calls = indexed_languages(monkeypatch)
+        rendered = []
+        render = preview.render
+        monkeypatch.setattr(preview, "render", lambda lazy, good: (rendered.append(lazy), render(lazy, good))[1])
         post = root / "content/posts/refugees.md"
         post.write_text(post.read_text("utf-8").replace("The TikTok refugees arrived.",
                                                         "A heron watched the TikTok refugees."), "utf-8")
@@ -384,6 +387,7 @@ def test_the_preview_indexes_in_memory_and_sees_an_edit(tmp_path, monkeypatch):
         assert found == {"/en/posts/refugees/"}
         assert search.find(preview.search, "zh-hans", "难民") == {"/zh/posts/refugees/"}
         assert calls == [["en"]]  # the Chinese index is kept: only the edited language is indexed again
+        assert len(rendered) == 1  # of the English pages only the edited one is rendered again
     assert not (root / "output").exists()  # the preview never writes the index (or anything) there
 
 

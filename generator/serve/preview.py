@@ -114,6 +114,7 @@ class Preview:
         self.search_before: dict[str, bytes] = {}  # the one before, for a tab that loaded it
         self.search_lock = threading.Lock()  # one indexing at a time, always of the newest build
         self.search_reuse: Reuse = {}  # each language's last index: a save re-indexes only its language
+        self.search_pages: dict[str, tuple[bytes, bytes]] = {}  # page -> (inputs digest, HTML) last indexed
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -166,17 +167,26 @@ class Preview:
                       for code, pages in searchable_by_language(good.site).items()}
 
             def render(paths: list[str]) -> dict[str, bytes]:
-                out = {}
+                out, pages = {}, {}
                 for path in paths:
-                    found = good.files[path]
-                    value = self.render(found, good)[0] if isinstance(found, Lazy) else found
+                    found, digest = good.files[path], inputs_of(good.files[path])
+                    known = self.search_pages.get(path)
+                    if digest is not None and known is not None and known[0] == digest:
+                        value = known[1]  # the same inputs as the page indexed last time
+                    else:
+                        value = self.render(found, good)[0] if isinstance(found, Lazy) else found
                     if isinstance(value, bytes):
                         out[path] = value
+                        if digest is not None:
+                            pages[path] = (digest, value)
+                self.search_pages.update(pages)
                 return out
 
             files, problems, self.search_reuse = index_languages(
                 groups, lambda path: inputs_of(good.files[path]), render, good.config.base_path,
                 reuse=self.search_reuse)
+            offered = {path for paths in groups.values() for path in paths}  # deleted pages are let go
+            self.search_pages = {p: v for p, v in self.search_pages.items() if p in offered}
             failed = [p for p in problems if p.severity == "error"]  # Pagefind missing or broken
             with self.lock:
                 if good is not self.good:
