@@ -217,7 +217,7 @@ def index_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[st
         for code in clash:
             del kept[code]
     parts, problems = index_parts({p: pages[p] for code in todo for p in groups[code] if p in pages},
-                                  base_path, template_of, executable)
+                                  base_path, template_of, executable) if todo else ({}, [])
     failed = any(d.severity == "error" for d in problems)
     made: Reuse = {}
     for code in todo:
