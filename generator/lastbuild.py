@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cachefiles
+from .cachefiles import stamp
 from .constants import CACHE_DIR, CONTENT_DIR, RACY_NS, SITE_FILE, STATIC_DIR, THEMES_DIR, TRANSLATIONS_LOCK
 from .diagnostics import Diagnostic
 
@@ -36,13 +37,9 @@ PACKAGE = Path(__file__).resolve().parent
 Stamps = dict[str, tuple | None]  # path -> (device, inode, size, mtime) or None (missing, unreadable)
 
 
-def _stamp(st: os.stat_result) -> tuple:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
 def _file(path: str) -> tuple | None:
     try:
-        return _stamp(os.stat(path))
+        return stamp(os.stat(path))
     except OSError:
         return None
 
@@ -67,7 +64,7 @@ def _walk(folder: str, found: Stamps) -> None:
             with os.scandir(here) as listing:
                 entries = list(listing)
         except OSError:  # not a folder, or unreadable: its own stamp stands for it
-            found[here] = _stamp(st)
+            found[here] = stamp(st)
             continue
         found[here] = ()
         for entry in entries:
@@ -75,7 +72,7 @@ def _walk(folder: str, found: Stamps) -> None:
                 if entry.is_dir():
                     stack.append(entry.path)
                 else:
-                    found[entry.path] = _stamp(entry.stat())
+                    found[entry.path] = stamp(entry.stat())
             except OSError:
                 found[entry.path] = None
 
@@ -146,7 +143,7 @@ def _output(out_dir: Path) -> Stamps:
     found: Stamps = {}
     for dirpath, dirnames, filenames in os.walk(Path(out_dir).resolve()):
         for name in (dirpath, *(os.path.join(dirpath, n) for n in dirnames + filenames)):
-            found[name] = _stamp(os.lstat(name))
+            found[name] = stamp(os.lstat(name))
     return found
 
 
@@ -183,15 +180,7 @@ def save(root: Path, out_dir: Path, build_key: tuple, before: Snapshot, diagnost
               "code": {**code, **before.code}, "output": _output(out_dir), "until": until,
               "diagnostics": [(d.path, d.line, d.message, d.severity) for d in diagnostics], "tally": tally,
               "files": files}
-    path = _path(root)
-    try:
-        path.parent.mkdir(exist_ok=True)
-        tmp = path.with_name(f"{RECORD}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(record, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only site builds in full each time
+    cachefiles.save(_path(root), record)  # unwritable: a read-only site builds in full each time
 
 
 @dataclass
@@ -210,11 +199,10 @@ def replay(root: Path, out_dir: Path, build_key: tuple) -> Replay | None:
     """The last build's diagnostics and summary if nothing it read or wrote has changed since it
     ran (and its result does not depend on a moment passed since), else None."""
     try:
-        with open(_path(root), "rb") as fh:
-            record = pickle.load(fh)
+        record = cachefiles.load(_path(root))
         if record["key"] != build_key or (record["until"] is not None and time.time() >= record["until"]):
             return None
-        if any(_file(path) != stamp for path, stamp in record["code"].items()):
+        if any(_file(path) != known for path, known in record["code"].items()):
             return None
         if _inputs(Path(root).resolve(), record["folders"]) != record["inputs"]:
             return None

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
+from . import cachefiles
 from .constants import CACHE_DIR, RACY_NS, SITE_FILE
 from .diagnostics import Diagnostics
 
@@ -215,10 +216,8 @@ def save_memo(path: Path, memo: BuildMemo) -> None:
             contents = _contents(part)
             if memo.saved.get(i) == contents:
                 continue
-            tmp = path / f"{i:02}.tmp"
-            with open(tmp, "wb") as fh:
-                pickle.dump((version, part), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path / f"{i:02}.pickle")
+            if not cachefiles.save(path / f"{i:02}.pickle", (version, part)):
+                return
             memo.saved[i] = contents
         (path.parent / "memo.pickle").unlink(missing_ok=True)  # the one file earlier versions kept
     except OSError:

@@ -17,8 +17,6 @@ import base64
 import gzip
 import hashlib
 import json
-import os
-import pickle
 import re
 import subprocess
 import tempfile
@@ -31,9 +29,11 @@ from pathlib import Path
 
 import cbor2
 
+from . import cachefiles
 from .diagnostics import Diagnostic
 
 BUNDLE = "pagefind/"  # the bundle's folder in the site; pagefind.js finds its files beside itself
+ENTRY = BUNDLE + "pagefind-entry.json"  # names each language's index
 INSTALL = "pip install 'pagefind[extended]==1.5.2'"
 # never index ruby annotations (pinyin over hanzi): a reader searches the text, not its reading
 CONFIG = {"exclude_selectors": ["rt", "rp"], "keep_index_url": False, "write_playground": False}
@@ -147,8 +147,6 @@ def _index_one(pages: Mapping[str, bytes], base_path: str, executable: Path) -> 
     return {BUNDLE + name: content for name, content in sorted(files.items()) if not _UNUSED.search(name)}, problems
 
 
-ENTRY = BUNDLE + "pagefind-entry.json"
-
 
 def merge(parts) -> dict[str, bytes]:
     """One bundle of several languages' bundles: their files side by side (the script and each
@@ -209,20 +207,25 @@ def index_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[st
             kept[code] = reuse[code]
     todo = [code for code in groups if code not in kept]
     pages = render([p for code in todo for p in groups[code]]) if todo else {}
-    langs = {code: {_lang(pages[p]) for p in groups[code] if p in pages} for code in todo}
-    clash = [code for code in kept if kept[code].lang in {lang for code in todo for lang in langs[code]}]
+
+    def langs_of(code: str) -> set[str | None]:
+        return {_lang(pages[p]) for p in groups[code] if p in pages}
+
+    langs = {code: langs_of(code) for code in todo}
+    clash = [code for code in kept if any(kept[code].lang in own for own in langs.values())]
     if clash:  # a theme gives two languages one <html lang>: their pages make one index together
         pages.update(render([p for code in clash for p in groups[code]]))
         todo += clash
         for code in clash:
             del kept[code]
+            langs[code] = langs_of(code)
     parts, problems = index_parts({p: pages[p] for code in todo for p in groups[code] if p in pages},
                                   base_path, template_of, executable) if todo else ({}, [])
     failed = any(d.severity == "error" for d in problems)
     made: Reuse = {}
     for code in todo:
-        own = {_lang(pages[p]) for p in groups[code] if p in pages}
-        shared = any(own & {_lang(pages[p]) for p in groups[other] if p in pages} for other in todo if other != code)
+        own = langs[code]
+        shared = any(own & langs[other] for other in todo if other != code)
         lang = next(iter(own)) if len(own) == 1 else None
         if keys[code] is not None and lang is not None and not shared and not failed:
             mine = tuple(d for d in problems if d.path in groups[code])
@@ -234,27 +237,15 @@ def index_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[st
 
 def load_reuse(path: Path) -> Reuse:
     """The bundles saved by the last build, or none when the file is missing or unreadable."""
-    try:
-        with open(path, "rb") as fh:
-            version, reuse = pickle.load(fh)
-        if version == INSTALL and isinstance(reuse, dict):
-            return reuse
-    except Exception:  # noqa: BLE001 - a damaged cache only means indexing again
-        pass
+    saved = cachefiles.load(path)
+    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == INSTALL and isinstance(saved[1], dict):
+        return saved[1]
     return {}
 
 
 def save_reuse(path: Path, reuse: Reuse, before: Reuse) -> None:
-    if reuse == before:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump((INSTALL, reuse), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only site still builds, indexing every time
+    if reuse != before:
+        cachefiles.save(path, (INSTALL, reuse))  # unwritable: a read-only site indexes every time
 
 
 _SIGNATURE = b"pagefind_dcd"
@@ -391,7 +382,7 @@ class _Answers:
 
 def language_sizes(files: Mapping[str, bytes]) -> dict[str, tuple[int, int]]:
     """{language: (pages, bytes)} of a bundle, from the file names Pagefind gives each language."""
-    entry = json.loads(files.get(BUNDLE + "pagefind-entry.json", b"{}") or b"{}")
+    entry = json.loads(files.get(ENTRY, b"{}") or b"{}")
     out = {}
     for lang, info in entry.get("languages", {}).items():
         prefix = f"{lang}_"
@@ -417,9 +408,9 @@ def _matches(key: str, word: str) -> bool:
 
 def find(files: Mapping[str, bytes], language: str, word: str) -> set[str]:
     """URLs of the pages that the bundle's `language` index gives for `word` (for `riji check`)."""
-    if BUNDLE + "pagefind-entry.json" not in files:
+    if ENTRY not in files:
         return set()
-    entry = json.loads(files[BUNDLE + "pagefind-entry.json"])
+    entry = json.loads(files[ENTRY])
     info = entry["languages"].get(language)
     if info is None:
         return set()

@@ -3,7 +3,6 @@ so a failed or interrupted build never leaves `output/` half-written."""
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
 import subprocess
 import tempfile
@@ -11,6 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cachefiles
+from .cachefiles import stamp
 from .constants import RACY_NS
 from .diagnostics import Diagnostic, Diagnostics
 from .inputs import content_digest
@@ -57,15 +58,10 @@ def _inside(target: Path, rel: str) -> Path:
 Kept = dict[str, tuple]  # output path -> (inputs digest or None, content digest or None, file stamp)
 
 
-def _stamp(st: os.stat_result) -> tuple:
-    """Which file this is and whether it was touched since riji wrote it."""
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def _keep(old: Path, dest: Path, stamp: tuple) -> bool:
+def _keep(old: Path, dest: Path, written: tuple) -> bool:
     """Hard-link last build's `old` file as `dest` if it is still exactly the file riji wrote."""
     try:
-        if _stamp(os.stat(old, follow_symlinks=False)) != stamp:
+        if stamp(os.stat(old, follow_symlinks=False)) != written:
             return False
         os.link(old, dest)
         return True
@@ -123,7 +119,7 @@ def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:
                 continue
             with open(dest, "wb") as fh:
                 fh.write(value)
-        records.append((rel, inputs, content, _stamp(os.stat(dest)), True))
+        records.append((rel, inputs, content, stamp(os.stat(dest)), True))
     return problems, records
 
 
@@ -153,12 +149,10 @@ class Written:
 def _load_kept(manifest: Path | None, out_dir: Path) -> Kept:
     if manifest is None or not out_dir.is_dir():
         return {}
-    try:
-        with open(manifest, "rb") as fh:
-            where, kept = pickle.load(fh)
-        return kept if where == str(out_dir) and isinstance(kept, dict) else {}
-    except Exception:  # noqa: BLE001 - missing or damaged: every file is made
-        return {}
+    saved = cachefiles.load(manifest)  # missing or damaged: every file is made
+    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == str(out_dir) and isinstance(saved[1], dict):
+        return saved[1]
+    return {}
 
 
 def written_pages(manifest: Path, out_dir: Path):
@@ -173,7 +167,7 @@ def written_pages(manifest: Path, out_dir: Path):
             return None
         try:
             with open(_inside(out_dir, rel), "rb") as fh:
-                if _stamp(os.fstat(fh.fileno())) != known[2]:
+                if stamp(os.fstat(fh.fileno())) != known[2]:
                     return None
                 return fh.read()
         except (OSError, UnsafeOutput):
@@ -183,14 +177,7 @@ def written_pages(manifest: Path, out_dir: Path):
 
 
 def _save_kept(manifest: Path, out_dir: Path, records: list) -> None:
-    try:
-        manifest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = manifest.with_name(manifest.name + ".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump((str(out_dir), {r[0]: r[1:4] for r in records}), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, manifest)
-    except OSError:
-        pass  # the next build just makes every file
+    cachefiles.save(manifest, (str(out_dir), {r[0]: r[1:4] for r in records}))  # unwritten: all made next time
 
 
 def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1,

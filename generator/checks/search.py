@@ -6,11 +6,9 @@ import json
 import re
 
 from ..model import Site
-from ..search import BUNDLE, find, searchable
+from ..search import ENTRY, find, searchable
 from .pages import Page
 from .problem import Problem
-
-ENTRY = BUNDLE + "pagefind-entry.json"
 
 
 def check_search(site: Site, files: dict[str, bytes], pages: dict[str, Page]) -> list[Problem]:
