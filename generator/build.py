@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import lastbuild, markdown, typography
+from . import lastbuild, markdown, pinyin, typography
 from .constants import TRANSLATIONS_LOCK
 from .config import Config, load_config
 from .constants import CACHE_DIR
@@ -157,6 +157,8 @@ def render_markdown(config: Config, jobs, workers: int, memo: BuildMemo | None =
     keys = [_cache_key(text, off, settings[code]) for _, text, code, off in jobs]
     missing = [(k, (text, off, settings[code])) for k, (_, text, code, off) in zip(keys, jobs)
                if k not in cache]
+    if any(s["pinyin"] for _key, (_text, _offset, s) in missing):
+        pinyin.dictionary()  # loaded once, before the workers fork, so they share it
     parts, _forked = fork_map(_render_chunk, missing, None, workers, PARALLEL_THRESHOLD)
     fresh = {key: r for part in parts for key, r in part}
     out = {}

@@ -6,7 +6,7 @@ theme's pinyin.js puts them over the page's own text as ruby, one per character 
 anywhere between characters, as in plain Chinese), with each reading in a `data-py` attribute that
 the stylesheet shows with `rt::before { content: attr(data-py) }`: generated content is never
 selected, copied or indexed, so copying a paragraph with pinyin shown copies only the characters.
-Sending runs and readings rather than the text as ruby HTML keeps pinyin.json a quarter the size.
+Sending runs and readings rather than the text as ruby HTML keeps pinyin.json a fifth of the size.
 
 pypinyin cuts a run into words (forward maximum matching over its phrase dictionary) and reads each
 word on its own, whatever stands around it; so readings are cached per word, where a corpus repeats
@@ -18,32 +18,39 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-from pypinyin.constants import PHRASES_DICT, RE_HANS
-from pypinyin.core import Pinyin
-
 from . import htmltext
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
-_seg = Pinyin().seg  # the segmentation lazy_pinyin itself runs on a string
-_PREFIXES = frozenset(word[:end] for word in PHRASES_DICT for end in range(1, len(word) + 1))
+
+@lru_cache(maxsize=1)
+def dictionary():
+    """pypinyin, its phrases and every prefix of them, loaded when Chinese is first read: about
+    0.3 s that a build reading no Chinese (an English post edited) need not pay."""
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT, RE_HANS
+    from pypinyin.core import Pinyin
+
+    prefixes = frozenset(word[:end] for word in PHRASES_DICT for end in range(1, len(word) + 1))
+    # the segmentation lazy_pinyin itself runs on a string
+    return Style, lazy_pinyin, PHRASES_DICT, RE_HANS, Pinyin().seg, prefixes
 
 
 def _words(run: str) -> list[str]:
     """pypinyin's segmentation of `run`; for an all-Han run (nearly all), its forward maximum matching
     (pypinyin/seg/mmseg.py, strict about phrases) without its generator and string copies."""
-    if not RE_HANS.match(run):
-        return _seg(run)
+    _style, _lazy, phrases, all_han, seg, prefixes = dictionary()
+    if not all_han.match(run):
+        return seg(run)
     out: list[str] = []
     start, n = 0, len(run)
     while start < n:
         end, last = start + 1, 0  # last: the end of the longest phrase from `start` so far
         while end <= n:
             prefix = run[start:end]
-            if prefix not in _PREFIXES:
+            if prefix not in prefixes:
                 break
-            if prefix in PHRASES_DICT:
+            if prefix in phrases:
                 last = end
             end += 1
         if last:
@@ -64,7 +71,8 @@ def _blank(chars: str) -> list[str]:
 
 @lru_cache(maxsize=1 << 17)
 def _word_readings(word: str) -> tuple[str, ...]:
-    return tuple(lazy_pinyin(word, style=Style.TONE, errors=_blank))
+    style, lazy_pinyin = dictionary()[:2]
+    return tuple(lazy_pinyin(word, style=style.TONE, errors=_blank))
 
 
 def readings(run: str) -> tuple[str, ...]:
