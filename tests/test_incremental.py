@@ -93,6 +93,11 @@ def edit_audio(root):
     shutil.copyfile(FIXTURES / "voice.mp3", root / "static/audio/xie-zuo-de-li-you.zh.mp3")  # no chapters
 
 
+def edit_translation(root):
+    """Changes the other column of the English side-by-side view, not the English post."""
+    replace(root / POSTS / "short-video-long-reading.zh.md", "于是我做了一件", "于是，我做了一件")
+
+
 def delete_post(root):
     (root / POSTS / "notes-on-solitude.md").unlink()
 
@@ -102,7 +107,7 @@ def rename_post(root):
 
 
 EDITS = [edit_post, edit_tags, edit_template, edit_string, edit_site_yaml, edit_static, edit_audio,
-         delete_post, rename_post]
+         edit_translation, delete_post, rename_post]
 
 
 @pytest.fixture
@@ -256,4 +261,19 @@ def test_titles_and_summaries_are_spaced_once_across_builds(site, tmp_path, monk
     replace(site / POSTS / "写作的理由.zh.md", 'title: "写作的理由"', 'title: "写作的理由：Why"')
     incremental(site)
     assert sorted(calls) == ["写作的理由：Why", "寫作的理由：Why"]  # and the one OpenCC makes of it
+    assert tree(site / "output") == clean(site, tmp_path)
+
+
+def test_side_by_side_views_are_aligned_only_when_made(site, tmp_path, monkeypatch):
+    """Aligning two languages costs more than the rest of the page: working out whether a view
+    changed (its inputs digest) never aligns, so a one-post edit aligns only that post's views."""
+    from generator.render import side_by_side
+
+    incremental(site)
+    aligned, real = [], side_by_side.pairs
+    monkeypatch.setattr(side_by_side, "pairs", lambda doc, *rest: (aligned.append(doc.url), real(doc, *rest))[1])
+    edit_translation(site)
+    result = incremental(site)
+    assert result.kept and "en/posts/short-video-long-reading/" in aligned
+    assert {url.split("/", 1)[1] for url in aligned} == {"posts/short-video-long-reading/"}
     assert tree(site / "output") == clean(site, tmp_path)

@@ -27,7 +27,7 @@ from . import TEMPLATE_ERROR, Lazy, Output
 from .. import diary
 from .feeds import root_feed_links
 from .pinyin import NAME as PINYIN_FILE
-from .side_by_side import pairs
+from .side_by_side import Aligned
 from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Nav, Notice, PageView,
                     SiteView, SwitchOption, TagLink, TocItem)
 
@@ -294,18 +294,18 @@ def parallel_page(ctx: Context, plan: PagePlan) -> dict:
     site, entry, urls, code = ctx.site, plan.entry, ctx.urls, ctx.lang.code
     doc, other = entry.docs[code], entry.docs[plan.other]
     other_lang = site.config.language(plan.other)
-    body, notes = pairs(doc, ctx.lang, other, other_lang, urls.path)
     partner = site.partner(entry, code)
+    text = doc_view(doc) if doc.audio is None else replace(doc_view(doc), audio=None)  # the text, not the player
     view = ctx.page("parallel", plan.url, ctx.tr(code, "parallel_title", title=doc.title), doc.description,
-                    {c: urls.parallel(entry.kind, c, entry.slug) for c in entry.docs},
-                    doc=replace(doc_view(doc), audio=None), noindex=True)  # the text, not the player
+                    {c: urls.parallel(entry.kind, c, entry.slug) for c in entry.docs}, doc=text, noindex=True)
     view = replace(view, canonical=doc.url, alternates=(), has_code=view.has_code or "<pre" in other.html)
     pairings = [Link(ctx.tr(code, "parallel_with", language=language_name(site.config.language(c), site.config.languages,
                                                                        ctx.locale, site.config.language(c).name)),
                      urls.path(urls.parallel(entry.kind, code, entry.slug, None if c == partner else c)))
                 for c in site.config.codes if c in entry.docs and c not in (code, plan.other)]
-    return dict(page=view, doc=doc_view(doc), other=doc_view(other), other_lang=other_lang, pairs=body,
-                notes=notes, post=urls.path(doc.url), pairings=pairings)
+    return dict(page=view, doc=doc_view(doc), other=doc_view(other), other_lang=other_lang,
+                aligned=Aligned(doc, ctx.lang, other, other_lang, urls.path, (doc_view(doc), doc_view(other))),
+                post=urls.path(doc.url), pairings=pairings)
 
 
 def tag_page(ctx: Context, plan: PagePlan) -> dict:

@@ -47,7 +47,8 @@ def _same(a, a_html: str, b, b_html: str) -> bool:
 
 
 def pairs(doc: Doc, lang: Language, other: Doc, other_lang: Language, path) -> tuple[list[Pair], Pair | None]:
-    """`path(url)` makes a site-relative URL root-relative (urls.Urls.path)."""
+    """`path(url)` makes a site-relative URL root-relative (urls.Urls.path). Reads only the fields
+    `_read` names."""
     left, right = _body(doc), _body(other)
     out = []
     for i, j in align([b for b, _ in left], [b for b, _ in right]):
@@ -62,3 +63,43 @@ def pairs(doc: Doc, lang: Language, other: Doc, other_lang: Language, path) -> t
         notes = Pair(tuple(Cell(language, _cell(d.html[slice(*d.notes)], language, path(d.url)) if d.notes else "")
                            for d, language in ((doc, lang), (other, other_lang))))
     return out, notes
+
+
+def _read(doc: Doc, view) -> tuple:
+    """What `pairs` reads of a document: its view holds its URL and HTML."""
+    return view, tuple((b.kind, b.fingerprint) for b in doc.blocks), doc.spans, doc.notes
+
+
+def _aligned(*_made_of):
+    raise TypeError("an Aligned is pickled only to be digested")
+
+
+class Aligned:
+    """The side-by-side body (`rows`, the aligned blocks, and `notes`, the footnotes or None), made
+    when the template first reads it. Aligning costs more than the rest of the page, and a build
+    that only asks whether the page changed digests its values: for that, this pickles as what
+    it is made from, so an unchanged page is never aligned at all."""
+
+    __slots__ = ("args", "views", "_made")
+
+    def __init__(self, doc: Doc, lang: Language, other: Doc, other_lang: Language, path, views: tuple):
+        """`views`: the two documents' views, which a digest reads once per build."""
+        self.args, self.views, self._made = (doc, lang, other, other_lang, path), views, None
+
+    def _pairs(self) -> tuple[list[Pair], Pair | None]:
+        if self._made is None:
+            self._made = pairs(*self.args)
+        return self._made
+
+    @property
+    def rows(self) -> list[Pair]:
+        return self._pairs()[0]
+
+    @property
+    def notes(self) -> Pair | None:
+        return self._pairs()[1]
+
+    def __reduce__(self):
+        doc, lang, other, other_lang, path = self.args
+        return _aligned, (_read(doc, self.views[0]), lang, _read(other, self.views[1]), other_lang,
+                          path(doc.url), path(other.url))
