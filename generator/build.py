@@ -18,7 +18,7 @@ from .constants import SITE_FILE
 from .diagnostics import Diagnostic, Diagnostics, in_order
 from .inputs import code_digest, digest, files_digest
 from .memo import BuildMemo, load_memo, memo_path, save_memo
-from .parallel import fork_map
+from .parallel import Forked, fork_map
 from .model import Site, build_site, markdown_jobs
 from .render import Lazy, Output, inputs_of, materialize
 from .render.assets import code_classes, theme_assets
@@ -30,7 +30,7 @@ from .render.html import render_html
 from .render.pinyin import render_pinyin
 from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
-from .search import Reuse, index_languages, load_reuse, save_reuse, searchable_by_language
+from .search import Indexing, Reuse, load_reuse, save_reuse, searchable_by_language, start_languages
 from .sources import list_files, read_entries
 from .theme import Theme, default_theme_dir, load_theme
 from .translations import status as translations
@@ -78,6 +78,8 @@ class BuildResult:
     seconds: float = 0.0
     changes_at: datetime | None = None  # when a post dated in the future would be published
     replayed: str | None = None  # the last build's tally, when nothing changed since it (no site then)
+    # a lazy build's search bundle, still being made: waits for it and returns (files, diagnostics)
+    searching: Callable[[], tuple[Output, list[Diagnostic]]] | None = None
 
     @property
     def ok(self) -> bool:
@@ -174,12 +176,14 @@ def render_markdown(config: Config, jobs, workers: int, memo: BuildMemo | None =
 
 
 def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: int = 1,
-                 reuse: Reuse | None = None,
-                 written: Callable[[str, bytes], bytes | None] | None = None) -> tuple[Output, list[Diagnostic], Reuse]:
-    """(Pagefind's bundle for the pages search offers, diagnostics, what the next build may reuse).
-    The pages of a language whose inputs changed are read back from the last build when `written`
-    has them unchanged, else rendered here, on `workers` processes, and left rendered in `files`,
-    so the writer does not render them again."""
+                 reuse: Reuse | None = None, written: Callable[[str, bytes], bytes | None] | None = None,
+                 background: bool = False) -> tuple[Indexing, list[Diagnostic]]:
+    """(a function that gives Pagefind's bundle for the pages search offers, its diagnostics and
+    what the next build may reuse; the diagnostics of the pages rendered for it). The pages of a
+    language whose inputs changed are read back from the last build when `written` has them
+    unchanged, else rendered here, on `workers` processes, and left rendered in `files`, so the
+    writer does not render them again. With `background`, Pagefind indexes them in a forked child
+    while the caller goes on (the writer writes every other file meanwhile)."""
     groups = {code: {p: t for p, t in pages.items() if p in files} for code, pages in searchable_by_language(site).items()}
     templates = {p: t for pages in groups.values() for p, t in pages.items()}
     problems: list[Diagnostic] = []
@@ -202,10 +206,25 @@ def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: i
         return {**kept, **rendered}
 
     names = Diagnostics(root)  # a theme's template path, relative to the site, for the message
-    bundle, found, reuse = index_languages(
+    indexing = start_languages(
         groups, lambda path: inputs_of(files[path]), render, site.config.base_path,
-        lambda path: names._rel(theme.template_path(theme.root_template(templates[path]))), reuse)
-    return bundle, problems + found, reuse
+        lambda path: names._rel(theme.template_path(theme.root_template(templates[path]))), reuse,
+        run=Forked if background else None)
+    return indexing, problems
+
+
+def joined(root: Path, files: Output, part: Output) -> list[Diagnostic]:
+    """Adds `part` to `files`: every output path is made once, a copied file never silently
+    replaces a page."""
+    own = Diagnostics(root)
+    for name, value in part.items():
+        if name not in files:
+            files[name] = value
+        elif isinstance(value, Path):
+            own.error(value, None, f"would overwrite the generated /{name}; rename the file")
+        else:
+            own.error(root / "site.yaml", None, f"two pages would both be written to /{name}")
+    return own.items
 
 
 def build(root: Path, options: BuildOptions | None = None,
@@ -279,16 +298,7 @@ def build(root: Path, options: BuildOptions | None = None,
     statics = stage(lambda d: static_files(root, d))
 
     def add(part: Output) -> None:
-        """Every output path is made once: a copied file never silently replaces a page."""
-        own = Diagnostics(root)
-        for name, value in part.items():
-            if name not in files:
-                files[name] = value
-            elif isinstance(value, Path):
-                own.error(value, None, f"would overwrite the generated /{name}; rename the file")
-            else:
-                own.error(root / "site.yaml", None, f"two pages would both be written to /{name}")
-        problems.extend(own.items)
+        problems.extend(joined(root, files, part))
 
     inputs = shared_inputs(root, theme, asset_urls, statics, options)
     add(render_feeds(site, inputs))
@@ -307,11 +317,31 @@ def build(root: Path, options: BuildOptions | None = None,
         say("indexing for search")
         reuse_file = root / CACHE_DIR / "search.pickle" if options.cache else None
         before = load_reuse(reuse_file) if reuse_file else {}
-        bundle, found, reuse = index_search(site, theme, root, files, options.cores, before, options.written)
+        indexing, found = index_search(site, theme, root, files, options.cores, before, options.written,
+                                       background=options.lazy)
         problems += found
-        add(bundle)
-        if reuse_file is not None and not any(d.severity == "error" for d in found):
-            save_reuse(reuse_file, reuse, before)
+
+        def searched(indexing=indexing) -> tuple[Output, list[Diagnostic]]:
+            try:
+                bundle, found, reuse = indexing()
+            except RuntimeError as exc:  # the child indexing died: a bug or a kill, not bad input
+                return {}, [Diagnostic("site.yaml", None, f"search: indexing failed: {exc}")]
+            if reuse_file is not None and not any(d.severity == "error" for d in found):
+                save_reuse(reuse_file, reuse, before)
+            return bundle, found
+
+        if options.lazy:  # build_to writes the bundle last, once Pagefind is done
+            taken = dict.fromkeys(files)
+
+            def later() -> tuple[Output, list[Diagnostic]]:
+                bundle, found = searched()
+                return bundle, found + joined(root, taken, bundle)
+
+            result.searching = later
+        else:
+            bundle, found = searched()
+            problems += found
+            add(bundle)
     if not options.lazy:
         say(f"rendering {len(files)} pages")
         files, found = materialize(files, options.cores)
@@ -339,12 +369,26 @@ def build_to(root: Path, out_dir: Path, options: BuildOptions | None = None,
     if manifest is not None:
         options = replace(options, written=written_pages(manifest, out_dir))
     result = build(root, options, progress)
+    searching, result.searching = result.searching, None
+    bundle: Output = {}
+
+    def searched() -> tuple[Output, list[Diagnostic]]:
+        nonlocal searching
+        wait, searching = searching, None
+        if progress:
+            progress("waiting for the search index")
+        files, found = wait()
+        bundle.update(files)
+        return files, found
+
     if result.ok:
         problems = list(result.diagnostics)
         try:
             if progress:
                 progress(f"rendering and writing {len(result.files)} files")
-            written = write_output(result.files, out_dir, root, options.cores, background_cleanup, manifest)
+            written = write_output(result.files, out_dir, root, options.cores, background_cleanup, manifest,
+                                   searched if searching is not None else None)
+            result.files.update(bundle)
             problems += written.diagnostics
             result.made, result.kept = written.made, written.kept
             if recorded and written.swapped:
@@ -354,5 +398,7 @@ def build_to(root: Path, out_dir: Path, options: BuildOptions | None = None,
         except (UnsafeOutput, OSError) as exc:
             problems.append(Diagnostic(str(out_dir), None, str(exc)))
         result.diagnostics = in_order(problems)
+    if searching is not None:  # nothing was written: the indexing child is let finish
+        searching()
     result.seconds = time.perf_counter() - started
     return result

@@ -8,10 +8,14 @@ from __future__ import annotations
 import ctypes
 import multiprocessing as mp
 import os
+import pickle
 import signal
 import sys
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence
+from typing import Callable, Generic, Sequence, TypeVar
+
+T = TypeVar("T")
 
 _SHARED: object = None  # what forked workers inherit; set only around a fork_map call
 _PARENT: int | None = None  # in a worker: the pid of the build that forked it
@@ -58,3 +62,61 @@ def fork_map(fn: Callable, items: Sequence, shared, workers: int, min_items: int
             return list(pool.map(_run, [(fn, c) for c in chunks])), True
     finally:
         _SHARED = None
+
+
+class Forked(Generic[T]):
+    """`fn()` worked out in a forked child while this process goes on (Pagefind indexing beside
+    the writer); calling the Forked waits for it and returns its value, or raises what it raised,
+    as a RuntimeError. Without fork, `fn` runs here at once. The child is forked while no thread
+    runs here, writes its answer to a file it shares with this process and exits; it dies with
+    its parent."""
+
+    def __init__(self, fn: Callable[[], T]):
+        self.pid: int | None = None
+        if "fork" not in mp.get_all_start_methods():
+            self.answer: tuple = (True, fn())
+            return
+        self.file = tempfile.TemporaryFile()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the caller's code
+            code = 1
+            try:
+                _die_with_parent(parent)
+                try:
+                    answer = (True, fn())
+                except Exception as exc:  # noqa: BLE001 - handed to the parent, which reports it
+                    answer = (False, f"{type(exc).__name__}: {exc}")
+                self.file.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+                self.file.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        self.pid = pid
+
+    def __call__(self) -> T:
+        if self.pid is not None:
+            _pid, status = os.waitpid(self.pid, 0)
+            self.pid = None
+            self.file.seek(0)
+            data = self.file.read()
+            self.file.close()
+            code = os.waitstatus_to_exitcode(status)
+            stopped = f"killed by signal {-code}" if code < 0 else f"it exited with code {code}"
+            self.answer = pickle.loads(data) if code == 0 and data else (False, stopped)
+        ok, value = self.answer
+        if not ok:
+            raise RuntimeError(value)
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs; its value is not wanted."""
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = None
+            self.file.close()
+            self.answer = (False, "cancelled")

@@ -187,6 +187,9 @@ def _key(base_path: str, pages: list[tuple[str, bytes]]) -> bytes:
     return h.digest()
 
 
+Indexing = Callable[[], tuple[dict[str, bytes], list[Diagnostic], Reuse]]
+
+
 def index_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[str], bytes | None],
                     render: Callable[[list[str]], dict[str, bytes]], base_path: str = "/",
                     template_of: Callable[[str], str] | None = None, reuse: Reuse | None = None,
@@ -197,6 +200,17 @@ def index_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[st
     digest of what the page is made from, None when unknown) keeps its bundle: its pages are not
     even rendered. The others are rendered (`render(paths)` -> {path: HTML}, the pages that
     failed left out) and indexed, each language by a service of its own."""
+    return start_languages(groups, inputs_of, render, base_path, template_of, reuse, executable)()
+
+
+def start_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[str], bytes | None],
+                    render: Callable[[list[str]], dict[str, bytes]], base_path: str = "/",
+                    template_of: Callable[[str], str] | None = None, reuse: Reuse | None = None,
+                    executable: Path | None = None, run: Callable[[Callable], Callable] | None = None) -> Indexing:
+    """`index_languages`, with Pagefind's part handed to `run(index)`, which returns a function
+    that waits for `index()`'s value (parallel.Forked: Pagefind indexes while the writer writes).
+    Choosing, reading and rendering the pages happens here, at once; calling what this returns
+    waits for Pagefind and gives what `index_languages` gives."""
     reuse = reuse or {}
     kept: Reuse = {}
     keys: dict[str, bytes | None] = {}
@@ -219,8 +233,20 @@ def index_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[st
         for code in clash:
             del kept[code]
             langs[code] = langs_of(code)
-    parts, problems = index_parts({p: pages[p] for code in todo for p in groups[code] if p in pages},
-                                  base_path, template_of, executable) if todo else ({}, [])
+    offered = {p: pages[p] for code in todo for p in groups[code] if p in pages}
+    indexed = ((run or _at_once)(lambda: index_parts(offered, base_path, template_of, executable)) if todo
+               else _at_once(lambda: ({}, [])))
+    return lambda: _joined(groups, todo, langs, keys, kept, *indexed())
+
+
+def _at_once(index: Callable):
+    value = index()
+    return lambda: value
+
+
+def _joined(groups, todo, langs, keys, kept: Reuse, parts, problems) -> tuple[dict[str, bytes], list[Diagnostic], Reuse]:
+    """The bundle of the `kept` languages' bundles and the new `parts`, its diagnostics and what
+    the next build may reuse."""
     failed = any(d.severity == "error" for d in problems)
     made: Reuse = {}
     for code in todo:

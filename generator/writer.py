@@ -9,6 +9,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from . import cachefiles
 from .cachefiles import stamp
@@ -181,10 +182,13 @@ def _save_kept(manifest: Path, out_dir: Path, records: list) -> None:
 
 
 def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1,
-                 background_cleanup: bool = False, manifest: Path | None = None) -> Written:
+                 background_cleanup: bool = False, manifest: Path | None = None,
+                 later: Callable[[], tuple[Output, list[Diagnostic]]] | None = None) -> Written:
     """Writes into a sibling folder, then swaps it in, unless rendering the lazy pages reported an
     error (then nothing changes). With `background_cleanup` the previous build is deleted by a
-    detached `rm` so the command returns at once (the next build sweeps leftovers).
+    detached `rm` so the command returns at once (the next build sweeps leftovers). `later()`
+    gives more files and their diagnostics once the others are written (the search bundle,
+    made meanwhile), and is called even when they fail.
 
     `manifest` remembers, after each swap, every file's inputs, bytes and stamp: the next build
     hard-links a file from the tree it replaces when those are unchanged, and still swaps in a
@@ -207,7 +211,15 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
                 stuck.append(leftover)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-new-", dir=parent))
         try:
-            problems, records = _write_tree(files, tmp, workers, _load_kept(manifest, out_dir), out_dir)
+            kept = _load_kept(manifest, out_dir)
+            try:
+                problems, records = _write_tree(files, tmp, workers, kept, out_dir)
+            finally:
+                extra, found = later() if later is not None else ({}, [])
+            problems = [*problems, *found]
+            if extra and not any(d.severity == "error" for d in problems):
+                more, added = _write_tree(extra, tmp, 1, kept, out_dir)
+                problems, records = [*problems, *more], records + added
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

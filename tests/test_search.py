@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import stat
 from pathlib import Path
@@ -314,13 +315,35 @@ def test_the_404_page_has_a_search_field_for_each_language(tmp_path):
     assert "not-found-search" not in off.files["404.html"].decode()
 
 
-def indexed_languages(monkeypatch) -> list[list[str]]:
-    """The languages each Pagefind service is started for, from now on."""
-    calls = []
+class Recorded:
+    """Calls noted in a file: `riji build` indexes in a forked child, whose memory the test's is not."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.clear()
+
+    def add(self, item) -> None:
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(item) + "\n")
+
+    def clear(self) -> None:
+        self.path.write_text("", "utf-8")
+
+    def __iter__(self):
+        return iter(json.loads(line) for line in self.path.read_text("utf-8").splitlines())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == other
+
+
+def indexed_languages(monkeypatch, tmp_path: Path) -> Recorded:
+    """The languages each Pagefind service is started for, from now on, with the process it ran in."""
+    calls = Recorded(tmp_path / "indexed.jsonl")
     one = search._index_one
 
     def counting(pages, base_path, executable):
-        calls.append(sorted({search._lang(html) for html in pages.values()}))
+        calls.add(sorted({search._lang(html) for html in pages.values()}))
+        (tmp_path / "indexed-by").write_text(str(os.getpid()))
         return one(pages, base_path, executable)
 
     monkeypatch.setattr(search, "_index_one", counting)
@@ -330,7 +353,7 @@ def indexed_languages(monkeypatch) -> list[list[str]]:
 def test_a_build_indexes_again_only_the_language_whose_pages_changed(tmp_path, monkeypatch):
     root = write_site(tmp_path / "site", SITE)
     out = root / "output"
-    calls = indexed_languages(monkeypatch)
+    calls = indexed_languages(monkeypatch, tmp_path)
     assert build_to(root, out, BuildOptions(now=NOW)).ok
     assert sorted(calls) == [["en"], ["zh-hans"]]
     calls.clear()
@@ -357,6 +380,41 @@ def test_a_build_indexes_again_only_the_language_whose_pages_changed(tmp_path, m
     assert sorted(calls) == [["en"], ["zh-hans"]]
 
 
+def test_pagefind_indexes_in_a_child_while_the_writer_writes_the_other_files(tmp_path, monkeypatch):
+    """Pagefind runs on one core: riji build hands it the pages from a forked child and writes every
+    other file meanwhile, then adds the bundle to the new tree before swapping it in."""
+    import generator.parallel as parallel
+    import generator.writer as writer
+
+    root = write_site(tmp_path / "site", SITE)
+    indexed_languages(monkeypatch, tmp_path)
+    events = []
+    write_tree, wait = writer._write_tree, parallel.Forked.__call__
+    monkeypatch.setattr(writer, "_write_tree", lambda files, *rest: (
+        events.append("bundle" if all(p.startswith(BUNDLE) for p in files) else "pages"), write_tree(files, *rest))[1])
+    monkeypatch.setattr(parallel.Forked, "__call__", lambda self: (events.append("wait"), wait(self))[1])
+    result = build_to(root, root / "output", BuildOptions(now=NOW))
+    assert result.ok and events == ["pages", "wait", "bundle"]
+    assert int((tmp_path / "indexed-by").read_text()) != os.getpid()
+    assert search.find(result.files, "en", "refugee") == {"/en/posts/refugees/"}
+    assert (root / "output" / search.ENTRY).read_bytes() == result.files[search.ENTRY]
+
+
+def test_a_search_child_that_dies_fails_the_build_and_keeps_the_last_good_site(tmp_path, monkeypatch):
+    root = write_site(tmp_path / "site", SITE)
+    out = root / "output"
+    assert build_to(root, out, BuildOptions(now=NOW)).ok
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    parent = os.getpid()
+    monkeypatch.setattr(search, "_index_one", lambda *args: os._exit(3) if os.getpid() != parent else None)
+    post = root / "content/posts/refugees.md"
+    post.write_text(post.read_text("utf-8").replace("The TikTok refugees arrived.", "A heron came."), "utf-8")
+    result = build_to(root, out, BuildOptions(now=NOW))
+    assert not result.ok
+    assert errors(result) == ["site.yaml: error: search: indexing failed: it exited with code 3"]
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
 # -- in the preview -------------------------------------------------------------------------------
 
 def test_the_preview_indexes_in_memory_and_sees_an_edit(tmp_path, monkeypatch):
@@ -376,7 +434,7 @@ def test_the_preview_indexes_in_memory_and_sees_an_edit(tmp_path, monkeypatch):
         assert answer.status == 200 and b'"zh-hans"' in answer.read()
         conn.close()
         assert search.find(preview.search, "en", "heron") == set()
-        calls = indexed_languages(monkeypatch)
+        calls = indexed_languages(monkeypatch, tmp_path)
         rendered = []
         render = preview.render
         monkeypatch.setattr(preview, "render", lambda lazy, good: (rendered.append(lazy), render(lazy, good))[1])
