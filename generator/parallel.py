@@ -6,6 +6,7 @@ minute, holding ~100 MB each and still writing into a folder nobody will swap in
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing as mp
 import os
 import pickle
@@ -54,6 +55,7 @@ def fork_map(fn: Callable, items: Sequence, shared, workers: int, min_items: int
         return [fn(shared, list(items))], False
     global _SHARED
     _SHARED = shared
+    gc.freeze()  # what the workers inherit is never walked (nor copied, by being touched) by a collection
     try:
         n = workers * 4  # interleaved chunks: pages of one kind (costly tag pages) spread out
         chunks = [list(items[i::n]) for i in range(n)]
@@ -62,6 +64,7 @@ def fork_map(fn: Callable, items: Sequence, shared, workers: int, min_items: int
             return list(pool.map(_run, [(fn, c) for c in chunks])), True
     finally:
         _SHARED = None
+        gc.unfreeze()
 
 
 class Forked(Generic[T]):
@@ -78,6 +81,7 @@ class Forked(Generic[T]):
             return
         self.file = tempfile.TemporaryFile()
         parent = os.getpid()
+        gc.freeze()  # as in fork_map
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller's code
             code = 1
@@ -92,6 +96,7 @@ class Forked(Generic[T]):
                 code = 0
             finally:
                 os._exit(code)
+        gc.unfreeze()
         self.pid = pid
 
     def __call__(self) -> T:

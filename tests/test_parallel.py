@@ -207,3 +207,20 @@ def test_a_failed_swap_leaves_no_folders_and_stuck_ones_are_reported(tmp_path, m
     assert result.ok
     warnings = [str(d) for d in result.diagnostics if "cannot be removed" in d.message]
     assert len(warnings) == 1 and ".output.riji-new-stuck" in warnings[0] and "delete it by hand" in warnings[0]
+
+
+def _frozen(_shared, chunk):
+    import gc
+    return [gc.get_freeze_count() > 0 for _ in chunk]
+
+
+def test_forked_children_never_collect_what_they_inherit():
+    """A collection in a worker would walk, and so copy page by page, the parent's whole heap; the
+    parent's objects are frozen for the fork and collected again once the workers are done."""
+    import gc
+
+    parts, forked = parallel.fork_map(_frozen, list(range(4)), None, workers=2, min_items=1)
+    assert forked and all(flag for part in parts for flag in part)
+    child = parallel.Forked(lambda: gc.get_freeze_count() > 0)
+    assert child() is True
+    assert gc.get_freeze_count() == 0
