@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import lastbuild, markdown, pinyin, typography
+from . import collector, lastbuild, markdown, pinyin, typography
 from .constants import TRANSLATIONS_LOCK
 from .config import Config, load_config
 from .constants import CACHE_DIR
@@ -231,6 +231,11 @@ def build(root: Path, options: BuildOptions | None = None,
           progress: Callable[[str], None] | None = None) -> BuildResult:
     """Build the site in memory; the caller decides whether to write or serve the result. Each stage
     returns its own diagnostics; the result holds them all, in order, in a list of its own."""
+    with collector.paused():
+        return _build(root, options, progress)
+
+
+def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], None] | None) -> BuildResult:
     options = options or BuildOptions()
     started = time.perf_counter()
     say = progress or (lambda _msg: None)
@@ -354,6 +359,12 @@ def build_to(root: Path, out_dir: Path, options: BuildOptions | None = None,
              progress: Callable[[str], None] | None = None, background_cleanup: bool = False) -> BuildResult:
     """Build and, only when there are no errors, swap the result into `out_dir`. Pages are rendered
     while they are written, on both cores, so the disk works while templates render."""
+    with collector.paused():
+        return _build_to(root, out_dir, options, progress, background_cleanup)
+
+
+def _build_to(root: Path, out_dir: Path, options: BuildOptions | None, progress: Callable[[str], None] | None,
+              background_cleanup: bool) -> BuildResult:
     started = time.perf_counter()
     options = replace(options or BuildOptions(), lazy=True)
     # the record of the last build stands for riji build's own options only: not for the preview's

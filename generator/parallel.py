@@ -28,6 +28,7 @@ def _die_with_parent(parent: int) -> None:
     parent that died before that was set up is caught by its pid."""
     global _PARENT
     _PARENT = parent
+    gc.enable()  # a worker's own garbage is collected; the build that forked it pauses collecting
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -224,3 +224,30 @@ def test_forked_children_never_collect_what_they_inherit():
     child = parallel.Forked(lambda: gc.get_freeze_count() > 0)
     assert child() is True
     assert gc.get_freeze_count() == 0
+
+
+def _collecting(_shared, chunk):
+    import gc
+    return [gc.isenabled() for _ in chunk]
+
+
+def test_a_build_pauses_the_collector_and_its_workers_collect(tmp_path, monkeypatch):
+    """A build's objects live until it ends: full collections would walk them all, again and
+    again, for no garbage. Its forked workers still collect their own."""
+    import gc
+
+    from generator import collector
+
+    seen, real = [], build_module.build_site
+    monkeypatch.setattr(build_module, "build_site", lambda *a, **k: (seen.append(gc.isenabled()), real(*a, **k))[1])
+    assert gc.isenabled()
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "golden", root, ignore=shutil.ignore_patterns("expected"))
+    assert build_to(root, root / "output", BuildOptions(now=NOW)).ok
+    assert seen == [False] and gc.isenabled()
+    with collector.paused():
+        with collector.paused():
+            pass
+        assert not gc.isenabled()  # pauses nest
+        parts, forked = parallel.fork_map(_collecting, list(range(4)), None, workers=2, min_items=1)
+    assert forked and all(flag for part in parts for flag in part) and gc.isenabled()
