@@ -33,8 +33,8 @@ class Diagnostics:
             return "site"
         p = Path(path)
         if self.root is not None:  # the path as written, not its link's target (nor a loop's error)
-            for a, b in ((os.path.abspath(p), os.path.abspath(self.root)),
-                         (os.path.realpath(p), os.path.realpath(self.root))):
+            for resolve in (os.path.abspath, os.path.realpath):  # realpath (a stat per part) only if needed
+                a, b = resolve(p), resolve(self.root)
                 if a.startswith(b.rstrip(os.sep) + os.sep):
                     return Path(os.path.relpath(a, b)).as_posix()
         return p.as_posix()
