@@ -156,7 +156,8 @@ def render_markdown(config: Config, jobs, workers: int, memo: BuildMemo | None =
     """Render every document's Markdown on both cores, reusing what `memo` remembers by content hash."""
     settings = settings or markdown_settings(config, {})
     cache: dict = memo.markdown if memo is not None else {}
-    keys = [_cache_key(text, off, settings[code]) for _, text, code, off in jobs]
+    key_of = memo.keyed(_cache_key) if memo is not None else _cache_key
+    keys = [key_of(text, off, settings[code]) for _, text, code, off in jobs]
     missing = [(k, (text, off, settings[code])) for k, (_, text, code, off) in zip(keys, jobs)
                if k not in cache]
     if any(s["pinyin"] for _key, (_text, _offset, s) in missing):
@@ -276,7 +277,8 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     lock, found = read_lock(root)  # a source too: what each translation was last synced with
     problems += found
     written = [lang.code for lang in config.languages if not lang.source]  # generated ones follow by themselves
-    result.translations = translations.of_build(sources, rendered, lock, written, root)
+    result.translations = translations.of_build(sources, rendered, lock, written, root,
+                                                 memo.documents if memo is not None else None)
     if (line := translations.summary(result.translations, TRANSLATIONS_LOCK)) is not None:
         problems.append(line)
     now = options.now or datetime.now(timezone.utc)
@@ -288,7 +290,8 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     space, spaced = memo.spacing(typography.space_text) if memo is not None else (typography.space_text, None)
     site, found = build_site(config, urls, sources, rendered, root, now=now, drafts=options.drafts,
                              future=options.future, private=options.private, media=media.audio, images=media.images,
-                             outdated=translations.outdated(result.translations), space=space)
+                             outdated=translations.outdated(result.translations), space=space,
+                             known=memo.bodies if memo is not None else None)
     problems += found
     if spaced is not None:
         spaced()

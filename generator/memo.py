@@ -3,6 +3,11 @@
 `build()` takes it as `BuildOptions.memo` and stays pure: an unchanged entry (same files, same
 modification times and sizes, same site.yaml) is handed back instead of re-read and re-parsed, with
 the diagnostics it had; rendered Markdown stays in memory instead of a pickle on disk.
+
+The preview also tells it which paths its watcher saw change (`hint`): then the entries none of
+them touches are handed back without even a stat, and content/ is not listed again unless a file
+came, went or was renamed. Whenever that report may be incomplete (none given, a folder, an
+unknown file, a path outside the site), everything is checked as without it.
 """
 from __future__ import annotations
 
@@ -56,6 +61,37 @@ def _bundle_signature(bundle: Path | None) -> tuple:
     return tuple(out)
 
 
+class Layout:
+    """What the last complete reading of content/ found: discovery's groups, and which entry each
+    Markdown file belongs to."""
+
+    def __init__(self, root: Path, content: Path, groups: list):
+        self.root, self.content, self.groups = os.path.normpath(root), os.path.normpath(content), groups
+        self.files = {os.path.normpath(p): f"{folder}/{name}"
+                      for _kind, folder, found in groups for name, paths, _bundle in found for p in paths}
+
+    def stale(self, changed: set[str]) -> set[str] | None:
+        """The entries the changed paths may have altered, or None when content/ must be listed
+        again (or the paths cannot be trusted to say)."""
+        out = set()
+        for path in changed:
+            if not path.startswith(self.root + os.sep):
+                return None  # the site itself (an overflow of the watcher's events), or named otherwise
+            if path == self.content or self.content.startswith(path + os.sep):
+                return None
+            if not path.startswith(self.content + os.sep):
+                continue  # site.yaml, themes/, static/, translations.lock: not content
+            ident = self.files.get(path)
+            if ident is not None:
+                if not os.path.isfile(path):
+                    return None  # gone, or a folder now
+                out.add(ident)
+            elif os.path.lexists(path) or any(f.startswith(path + os.sep) for f in self.files):
+                return None  # new to discovery, or a folder that held entries
+            # else: a file gone that no entry had (an editor's temporary one)
+        return out
+
+
 class BuildMemo:
     def __init__(self):
         self.entries: dict[tuple, tuple] = {}
@@ -68,16 +104,54 @@ class BuildMemo:
         self.spaced_changed = False
         self.forgot = 0
         self.saved: dict[int, tuple] = {}  # shard -> its contents as last loaded or saved
+        # the watcher's report: paths that may have changed since the last complete reading of
+        # content/ (None: anything may have), what that reading found, and which entries have no
+        # link among their files (a link's target can change without an event for the link)
+        self.dirty: set[str] | None = None
+        self.layout: Layout | None = None
+        self.plain: dict[str, bool] = {}
+        self.settings: tuple | None = None  # (root, config, the key part they give) of this build
+        # in memory only, each by the very objects it was made from: translation status's Documents,
+        # the site model's finished document bodies
+        self.documents: dict = {}
+        self.bodies: dict = {}
+        self.text_keys: dict = {}  # id of a Markdown text -> (the text, offset, settings, its cache key)
 
     def begin(self) -> None:
         """A new build: count afresh, and learn which entries still exist."""
         self.seen, self.hits, self.misses, self.forgot = set(), 0, 0, 0
+        self.settings = None
+
+    def hint(self, paths) -> None:
+        """The paths the watcher saw change since the last build; None when it cannot say. Paths
+        add up until a build has read content/ completely."""
+        if paths is None or self.dirty is None:
+            self.dirty = None
+        else:
+            self.dirty |= {os.path.normpath(p) for p in paths}
+
+    def plan(self, root: Path, content: Path) -> tuple[list, set[str]] | None:
+        """(discovery's groups as last found, the entries to check) when the watcher's report
+        allows; None: list and check everything."""
+        if self.dirty is None or self.layout is None or \
+                (self.layout.root, self.layout.content) != (os.path.normpath(root), os.path.normpath(content)):
+            return None
+        stale = self.layout.stale(self.dirty)
+        return None if stale is None else (self.layout.groups, stale)
+
+    def read(self, root: Path, content: Path, groups: list) -> None:
+        """content/ was read completely, as `groups` (discovery's): the watcher's report starts afresh."""
+        if self.layout is None or self.layout.groups is not groups:
+            self.layout = Layout(root, content, groups)
+        self.dirty = set()
 
     def forget_unseen(self) -> None:
         """Drop deleted and renamed entries, so a long preview session does not grow without end."""
         keep = {k: v for k, v in self.entries.items() if k[1] in self.seen}
         self.forgot += len(self.entries) - len(keep)
         self.entries = keep
+        if len(self.plain) > len(self.seen):
+            self.plain = {k: v for k, v in self.plain.items() if k in self.seen}
 
     def __getstate__(self) -> dict:
         return {"entries": self.entries, "markdown": self.markdown, "spaced": self.spaced}
@@ -109,15 +183,41 @@ class BuildMemo:
 
         return remembered, done
 
-    def read_entry(self, read, kind, ident, name, paths, bundle, root: Path, config) -> tuple:
+    def keyed(self, key_of: Callable[[str, int, dict], str]) -> Callable[[str, int, dict], str]:
+        """`key_of(text, offset, settings)`, a content hash, answered without hashing again for the
+        very text object it hashed last build (an entry the memo handed back), with the same offset
+        and settings."""
+        known, self.text_keys = self.text_keys, {}
+
+        def remembered(text: str, offset: int, settings: dict) -> str:
+            old = known.get(id(text))
+            if old is not None and old[0] is text and old[1] == offset and old[2] == settings:
+                key = old[3]
+            else:
+                key = key_of(text, offset, settings)
+            self.text_keys[id(text)] = (text, offset, settings, key)
+            return key
+
+        return remembered
+
+    def read_entry(self, read, kind, ident, name, paths, bundle, root: Path, config, unchanged: bool = False) -> tuple:
         """`read(kind, ident, name, paths, bundle, root, config, diag)` with a collector of its own,
-        or its remembered answer: (entry, the problems reading it found)."""
+        or its remembered answer: (entry, the problems reading it found). `unchanged`: the watcher
+        saw none of its files change, so a plain entry (one file or several, no link, no bundle
+        folder) is taken as it was without looking at its files."""
         # any change to site.yaml starts afresh: parsing depends on its languages and timezone
-        settings = (_signature(root / SITE_FILE), tuple(config.codes), config.timezone)
-        key = (kind, ident, settings, tuple(_signature(p) for p in paths), _bundle_signature(bundle))
+        if self.settings is None or self.settings[0] != root or self.settings[1] is not config:
+            self.settings = (root, config, (_signature(root / SITE_FILE), tuple(config.codes), config.timezone))
+        settings = self.settings[2]
         with self.lock:
             self.seen.add(ident)
             known = self.entries.get(("entry", ident))
+        if unchanged and bundle is None and known is not None and self.plain.get(ident) and \
+                known[0][:3] == (kind, ident, settings) and len(known[0][3]) == len(paths) and \
+                all(sig[0] == str(p) for sig, p in zip(known[0][3], paths)):
+            self.hits += 1
+            return known[1], known[2]
+        key = (kind, ident, settings, tuple(_signature(p) for p in paths), _bundle_signature(bundle))
         if known is not None and known[0] == key and (known[3] is None or _digests(key, paths) == known[3]):
             self.hits += 1
             entry, problems = known[1], known[2]
@@ -129,6 +229,9 @@ class BuildMemo:
             problems = tuple(own.items)  # a tuple: what the memo keeps, no caller can change
             with self.lock:
                 self.entries[("entry", ident)] = (key, entry, problems, digests)
+            known = None
+        if known is None or ident not in self.plain:
+            self.plain[ident] = not any(os.path.islink(p) for p in paths)
         return entry, problems
 
 

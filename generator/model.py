@@ -76,7 +76,7 @@ class Entry(SourceEntry):
 
     @classmethod
     def of(cls, src: SourceEntry) -> "Entry":
-        return cls(**{f.name: getattr(src, f.name) for f in fields(SourceEntry) if f.name != "docs"})
+        return cls(**{name: getattr(src, name) for name in _SOURCE_FIELDS})
 
     def doc(self, lang: str) -> Doc | None:
         return self.docs.get(lang)
@@ -85,6 +85,9 @@ class Entry(SourceEntry):
     def listed(self) -> bool:
         """Whether lists, feeds, the sitemap and search may show it (an unlisted entry is only at its URL)."""
         return self.visibility != "unlisted"
+
+
+_SOURCE_FIELDS = tuple(f.name for f in fields(SourceEntry) if f.name != "docs")
 
 
 @dataclass(frozen=True)
@@ -307,13 +310,17 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                root: Path, *, now: datetime, drafts: bool = False, future: bool = False,
                private: bool = False, media: dict | None = None, images: dict | None = None,
                outdated: dict[tuple[str, str], str] | None = None,
-               space: Callable[[str], str] = typography.space_text) -> tuple[Site, list[Diagnostic]]:
+               space: Callable[[str], str] = typography.space_text,
+               known: dict | None = None) -> tuple[Site, list[Diagnostic]]:
     """(the site, what is wrong with its content); `media` maps (entry name, language) to the
     recording the media stage measured; `outdated` (entry name, language) to the language whose
     change that translation lacks; `space` is Han/Latin spacing of titles and summaries (the
     build's memo remembers it between builds). `root` only makes the messages' paths relative. Private
-    entries are left out unless `private` (the preview, `riji build --private`)."""
+    entries are left out unless `private` (the preview, `riji build --private`). `known` (the
+    preview's memo) keeps each document's finished body with the very objects it was made from,
+    for the next build to reuse: most documents have no local link, so nothing else goes into it."""
     diag = Diagnostics(root)
+    made: dict = {}
     by_path = _link_targets(sources)
     published = {e.name for e in sources if (drafts or not e.draft) and
                  (future or e.date is None or e.date <= now) and (private or e.visibility != "private")}
@@ -341,20 +348,20 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             r = rendered[(src.name, code)]
             resolve = _resolve_links(r, sdoc, src, code, by_path, published, urls, diag, drafts)
             sizes = images if images and src.bundle is not None else None
-
-            def finish(piece: str) -> str:
-                piece = resolve(piece)
-                return _size_images(piece, sdoc.path.parent, sizes) if sizes else piece
-
-            html, spans, notes = by_block(r.html, r.spans, r.notes, finish)
-            marks = [(m.start(), len(m.group())) for m in re.finditer(re.escape(TOC_MARK) + "\n?", html)]
-            html, toc, toc_at = _contents(html, r.headings, src, config)
-            spans, notes = _without_marks(spans, notes, marks)
             spaced = space if config.language(code).cjk_spacing else str
-            summary = spaced(_summary(sdoc.meta, html))
-            description = spaced(str(sdoc.meta.get("description") or text.shorten(summary, 160)))
+            if resolve is str and not sizes and known is not None:  # nothing else of the site goes into it
+                inputs = (r, sdoc, src.toc, src.kind, config.toc.get("min_headings"), spaced is space)
+                old = known.get((src.name, code))
+                if old is not None and all(a is b or a == b for a, b in zip(old[0], inputs)):
+                    body = old[1]
+                else:
+                    body = _body(r, sdoc, src, config, resolve, None, spaced)
+                made[(src.name, code)] = (inputs, body)
+            else:
+                body = _body(r, sdoc, src, config, resolve, sizes, spaced)
+            html, spans, notes, toc, toc_at, title, summary, description = body
             audio = (media or {}).get((src.name, code))
-            entry.docs[code] = Doc(entry, code, spaced(str(sdoc.meta["title"]).strip()), url, html, summary,
+            entry.docs[code] = Doc(entry, code, title, url, html, summary,
                                    description, text.minutes(r.words, r.cjk), r.headings,
                                    sdoc.meta, sdoc, audio=audio, chapters=_chapters(src, sdoc, audio, diag),
                                    episode_type=_episode_type(sdoc, diag), toc=toc, toc_at=toc_at, pinyin=r.pinyin,
@@ -384,10 +391,33 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             tags[key] = Tag(key, slug, dict(config.tags.get(key) or {}))
             _check_tag_names(tags[key], entry, config, diag)
     tags = dict(sorted(tags.items()))
+    if known is not None:
+        known.clear()
+        known.update(made)
     site = Site(config, urls, entries, posts, pages, tags, unlisted)
     _check_podcast(site, root, diag)
     _check_alias_clashes(site, aliases, seen_urls, diag)
     return site, diag.items
+
+
+def _body(r: Rendered, sdoc: SourceDoc, src: SourceEntry, config: Config, resolve: Callable[[str], str],
+          sizes: dict | None, spaced: Callable[[str], str]) -> tuple:
+    """A document's finished HTML (links resolved, images sized, without its `[TOC]` mark), block
+    spans, notes, contents and where they go, title, summary and description."""
+    def finish(piece: str) -> str:
+        piece = resolve(piece)
+        return _size_images(piece, sdoc.path.parent, sizes) if sizes else piece
+
+    if resolve is str and not sizes:  # nothing to change: most documents
+        html, spans, notes = r.html, r.spans, r.notes
+    else:
+        html, spans, notes = by_block(r.html, r.spans, r.notes, finish)
+    marks = [(m.start(), len(m.group())) for m in re.finditer(re.escape(TOC_MARK) + "\n?", html)]
+    html, toc, toc_at = _contents(html, r.headings, src, config)
+    spans, notes = _without_marks(spans, notes, marks)
+    summary = spaced(_summary(sdoc.meta, html))
+    description = spaced(str(sdoc.meta.get("description") or text.shorten(summary, 160)))
+    return html, spans, notes, toc, toc_at, spaced(str(sdoc.meta["title"]).strip()), summary, description
 
 
 def _contents(html: str, headings, src: SourceEntry, config: Config) -> tuple[str, tuple, int | None]:
@@ -408,6 +438,8 @@ def _contents(html: str, headings, src: SourceEntry, config: Config) -> tuple[st
 def _aliases(entry: Entry, config: Config, urls: Urls, seen: dict, diag: Diagnostics) -> None:
     """Give each document its old URLs, checked; a root-relative alias written once for every
     language (a shared key) belongs to the default language's document, or the first one there is."""
+    if not any(doc.source.meta.get("aliases") for doc in entry.docs.values()):
+        return
     owners = sorted(entry.docs.values(), key=lambda d: (d.lang != config.default_language,
                                                          config.codes.index(d.lang)))
     mine: set[str] = set()
@@ -528,7 +560,7 @@ def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by
                     "beside the post (make it a bundle: <name>/index.<lang>.md)"
                 diag.error(sdoc.path, line, f"'{href}' points at nothing; put the file {where}")
             continue
-        target = by_path.get(_norm(base_dir / path))
+        target = by_path.get(os.path.normpath(os.path.join(base_dir, path)))
         frag = urlsplit(href).fragment
         if target is None:
             diag.error(sdoc.path, line, f"link to '{path}', which is not a post or page")
@@ -582,15 +614,16 @@ def _in_bundle(target: Path, src: SourceEntry) -> bool:
         return False
 
 
-def _link_targets(sources: list[SourceEntry]) -> dict[Path, SourceEntry]:
-    """Every file name a link may use for a document: each real file, the split pair's name without
-    its language (`x.md` for `x.en.md`), and a bundle's `index.md`."""
-    out: dict[Path, SourceEntry] = {}
+def _link_targets(sources: list[SourceEntry]) -> dict[str, SourceEntry]:
+    """Every file name a link may use for a document, lexically normal (as `os.path.normpath`
+    writes it): each real file, the split pair's name without its language (`x.md` for `x.en.md`),
+    and a bundle's `index.md`. Strings, not Paths: this runs over every file of every build."""
+    out: dict[str, SourceEntry] = {}
     for entry in sources:
         for path in entry.paths:
-            path = _norm(path)
+            path = os.path.normpath(path)
             out[path] = entry
-            stem, _, lang = path.name[:-3].rpartition(".")
-            if stem and lang in entry.docs:
-                out.setdefault(path.with_name(stem + ".md"), entry)
+            stem, _, lang = path[:-3].rpartition(".")
+            if lang in entry.docs and not stem.endswith(os.sep):
+                out.setdefault(stem + ".md", entry)
     return out

@@ -119,7 +119,11 @@ class Preview:
     # -- building ---------------------------------------------------------------------------------
 
     def rebuild(self, changed: set[str] | None = None) -> Rebuilt:
+        """Build again. `changed`: every path changed since the last rebuild (the watcher's report;
+        the memo then looks only at those); None when that is not known, so everything is checked."""
         with self.build_lock, self.collector.paused():
+            if self.memo is not None:
+                self.memo.hint(changed)
             self.count += 1
             token = f"{self.instance}-{self.count}"
             # workers=1: never fork while the watcher and HTTP threads run (a child could inherit a

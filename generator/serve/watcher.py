@@ -12,6 +12,7 @@ import re
 import threading
 import time
 import traceback
+import weakref
 from pathlib import Path
 from typing import Callable
 
@@ -116,6 +117,23 @@ class _QuietStop(logging.Filter):
 logging.getLogger("watchdog.observers.inotify").addFilter(_QuietStop())
 
 
+class _Overflow(logging.Filter):
+    """When the kernel's event queue overflows, watchdog only logs that events were lost: each
+    watcher then reports the whole site as changed, so the next rebuild checks everything."""
+
+    watchers: "weakref.WeakSet[Watcher]" = weakref.WeakSet()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "overflow" in record.getMessage().lower():
+            for watcher in list(self.watchers):
+                watcher.debouncer.add([watcher.root])
+        return True
+
+
+logging.getLogger("watchdog.observers.inotify_c").addFilter(_Overflow())
+logging.getLogger("watchdog.observers.inotify").addFilter(_Overflow())
+
+
 class _Handler(FileSystemEventHandler):
     def __init__(self, watcher: "Watcher"):
         self.watcher = watcher
@@ -127,9 +145,7 @@ class _Handler(FileSystemEventHandler):
         if event.event_type == "moved":
             paths.append(os.fsdecode(event.dest_path))
         root = self.watcher.root
-        relevant = [p for p in paths if is_relevant(p, root)]
-        if len(relevant) == 2:  # renamed into place: the temporary name it had (sed's sedXXXXXX) is noise
-            relevant = relevant[1:]
+        relevant = [p for p in paths if is_relevant(p, root)]  # a rename's old name too: a file left it
         if event.is_directory and os.path.dirname(paths[-1]) == root:
             self.watcher.watch_dir(Path(paths[-1]).name)  # e.g. static/ made after the preview started
         if event.is_directory and event.event_type in ("deleted", "moved") and os.path.dirname(paths[0]) == root:
@@ -153,6 +169,7 @@ class Watcher:
         self.observer.schedule(self.handler, self.root, recursive=False)
         for name in WATCHED_DIRS:
             self.watch_dir(name)
+        _Overflow.watchers.add(self)
 
     def watch_dir(self, name: str) -> None:
         if name not in WATCHED_DIRS:
@@ -179,6 +196,7 @@ class Watcher:
         return self
 
     def stop(self) -> None:
+        _Overflow.watchers.discard(self)
         self.debouncer.stop()
         self.observer.stop()
         self.observer.join(timeout=2)

@@ -23,24 +23,32 @@ __all__ = ["IGNORED", "LANG_KEYS", "SHARED_KEYS", "SourceDoc", "SourceEntry", "U
 
 def read_entries(root: Path, config: Config, diag: Diagnostics, memo=None) -> list[SourceEntry]:
     """The entries of the site in `root`. `memo` (the preview's) may hand back an unchanged entry,
-    with the problems it had, instead of reading it again."""
+    with the problems it had, instead of reading it again; when its watcher's report allows, it
+    also spares listing content/ and looking at the files of entries the report does not name."""
     content = root / CONTENT_DIR
     if not content.is_dir():
         diag.error(content, None, "no content/ folder")
         return []
     entries = []
+    plan = None
     if memo is not None:
         memo.begin()
-    for kind, folder in (("post", "posts"), ("page", "pages")):
-        for name, paths, bundle in discover(content / folder):
-            args = (kind, f"{folder}/{name}", name, paths, bundle, root, config)
+        plan = memo.plan(root, content)
+    groups = plan[0] if plan is not None else \
+        [(kind, folder, discover(content / folder)) for kind, folder in (("post", "posts"), ("page", "pages"))]
+    for kind, folder, found in groups:
+        for name, paths, bundle in found:
+            ident = f"{folder}/{name}"
+            args = (kind, ident, name, paths, bundle, root, config)
             if memo is None:
                 entry = read_entry(*args, diag)
             else:
-                entry, found = memo.read_entry(read_entry, *args)
-                diag.items += found
+                entry, problems = memo.read_entry(read_entry, *args,
+                                                  unchanged=plan is not None and ident not in plan[1])
+                diag.items += problems
             if entry is not None:
                 entries.append(entry)
     if memo is not None:
         memo.forget_unseen()
+        memo.read(root, content, groups)
     return add_versions(entries, config.generated)  # languages made by OpenCC get their versions

@@ -293,11 +293,30 @@ def describe_change(change: Change, item: Item) -> str:
     return f"{where}: {change.what} {label}{words}{goes}"
 
 
-def of_build(entries, rendered: dict, lock: Lock | None, languages: Sequence[str], root: Path) -> Status:
-    """The status from what a build has at hand: its sources and the blocks its Markdown stage found."""
+def of_build(entries, rendered: dict, lock: Lock | None, languages: Sequence[str], root: Path,
+             known: dict | None = None) -> Status:
+    """The status from what a build has at hand: its sources and the blocks its Markdown stage found.
+    `known` (the preview's memo keeps it) remembers each entry's Document with the very objects it
+    was made from, so a rebuild makes Documents only for the entries it read or rendered again."""
     relative = SitePaths(root)
-    return status([document(e, root, {c: list(rendered[(e.name, c)].blocks) for c in e.docs if (e.name, c) in rendered},
-                            languages, relative) for e in entries], lock, languages)
+    wanted = tuple(languages)
+    remembered = {} if known is None else known.get((root, wanted), {})
+    made = {}
+    documents = []
+    for e in entries:
+        made_from = tuple((c, d, rendered.get((e.name, c))) for c, d in e.docs.items() if c in wanted)
+        old = remembered.get(e.name)
+        if old is not None and (old[0], old[1], len(old[2])) == (e.kind, e.slug, len(made_from)) and \
+                all(a[0] == b[0] and a[1] is b[1] and a[2] is b[2] for a, b in zip(old[2], made_from)):
+            doc = old[3]
+        else:
+            doc = document(e, root, {c: list(r.blocks) for c, _d, r in made_from if r is not None}, languages, relative)
+        made[e.name] = (e.kind, e.slug, made_from, doc)
+        documents.append(doc)
+    if known is not None:
+        known.clear()
+        known[(root, wanted)] = made
+    return status(documents, lock, languages)
 
 
 def outdated(result: Status) -> dict[tuple[str, str], str]:
