@@ -100,10 +100,12 @@ def index_pages(pages: Mapping[str, bytes], base_path: str = "/",
 
 def index_parts(pages: Mapping[str, bytes], base_path: str = "/",
                 template_of: Callable[[str], str] | None = None,
-                executable: Path | None = None) -> tuple[dict[str | None, dict[str, bytes]], list[Diagnostic]]:
+                executable: Path | None = None,
+                at_once: bool = True) -> tuple[dict[str | None, dict[str, bytes]], list[Diagnostic]]:
     """({<html lang>: its bundle}, diagnostics). Pagefind keeps one index per language and runs on
-    one core, so each language gets a service of its own and they run at once; their bundles
-    share only the entry file, which `merge` joins."""
+    one core, so each language gets a service of its own and, `at_once`, they run side by side;
+    their bundles share only the entry file, which `merge` joins. One at a time holds half the
+    memory (a service holds about 1 GB for 5,000 pages)."""
     problems: list[Diagnostic] = []
     warned: set[str] = set()
     groups: dict[str | None, dict[str, bytes]] = {}
@@ -122,7 +124,7 @@ def index_parts(pages: Mapping[str, bytes], base_path: str = "/",
         return {}, problems + [Diagnostic("site.yaml", None, "search needs Pagefind, which is not installed: "
                                           f"{INSTALL} (or set search: {{enabled: false}})")]
     order = sorted(groups, key=lambda lang: lang or "")
-    with ThreadPoolExecutor(max(1, len(order))) as pool:
+    with ThreadPoolExecutor(max(1, len(order)) if at_once else 1) as pool:
         done = list(pool.map(lambda lang: _index_one(groups[lang], base_path, executable), order))
     parts = {}
     for lang, (files, found) in zip(order, done):
@@ -208,9 +210,10 @@ def start_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[st
                     template_of: Callable[[str], str] | None = None, reuse: Reuse | None = None,
                     executable: Path | None = None, run: Callable[[Callable], Callable] | None = None) -> Indexing:
     """`index_languages`, with Pagefind's part handed to `run(index)`, which returns a function
-    that waits for `index()`'s value (parallel.Forked: Pagefind indexes while the writer writes).
-    Choosing, reading and rendering the pages happens here, at once; calling what this returns
-    waits for Pagefind and gives what `index_languages` gives."""
+    that waits for `index()`'s value (parallel.Forked: Pagefind indexes while the writer writes,
+    one language at a time, so that its services and the writer's workers do not all hold their
+    memory at once). Choosing, reading and rendering the pages happens here, at once; calling
+    what this returns waits for Pagefind and gives what `index_languages` gives."""
     reuse = reuse or {}
     kept: Reuse = {}
     keys: dict[str, bytes | None] = {}
@@ -234,8 +237,8 @@ def start_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[st
             del kept[code]
             langs[code] = langs_of(code)
     offered = {p: pages[p] for code in todo for p in groups[code] if p in pages}
-    indexed = ((run or _at_once)(lambda: index_parts(offered, base_path, template_of, executable)) if todo
-               else _at_once(lambda: ({}, [])))
+    indexed = ((run or _at_once)(lambda: index_parts(offered, base_path, template_of, executable, run is None))
+               if todo else _at_once(lambda: ({}, [])))
     return lambda: _joined(groups, todo, langs, keys, kept, *indexed())
 
 

@@ -396,6 +396,13 @@ def test_pagefind_indexes_in_a_child_while_the_writer_writes_the_other_files(tmp
     result = build_to(root, root / "output", BuildOptions(now=NOW))
     assert result.ok and events == ["pages", "wait", "bundle"]
     assert int((tmp_path / "indexed-by").read_text()) != os.getpid()
+    # beside the writer, one language at a time: two services and the workers never all hold memory
+    spans = Recorded(tmp_path / "spans.jsonl")
+    one = search._index_one
+    monkeypatch.setattr(search, "_index_one", lambda pages, *rest: (
+        spans.add("start"), one(pages, *rest), spans.add("end"))[1])
+    assert build_to(root, root / "output", BuildOptions(now=NOW, cache=False)).ok
+    assert spans == ["start", "end", "start", "end"]
     assert search.find(result.files, "en", "refugee") == {"/en/posts/refugees/"}
     assert (root / "output" / search.ENTRY).read_bytes() == result.files[search.ENTRY]
 
