@@ -68,6 +68,13 @@ def fork_map(fn: Callable, items: Sequence, shared, workers: int, min_items: int
         gc.unfreeze()
 
 
+def _answer(fn: Callable) -> tuple[bool, object]:
+    try:
+        return True, fn()
+    except Exception as exc:  # noqa: BLE001 - handed to whoever waits for it, who reports it
+        return False, f"{type(exc).__name__}: {exc}"
+
+
 class Forked(Generic[T]):
     """`fn()` worked out in a forked child while this process goes on (Pagefind indexing beside
     the writer); calling the Forked waits for it and returns its value, or raises what it raised,
@@ -78,7 +85,7 @@ class Forked(Generic[T]):
     def __init__(self, fn: Callable[[], T]):
         self.pid: int | None = None
         if "fork" not in mp.get_all_start_methods():
-            self.answer: tuple = (True, fn())
+            self.answer = _answer(fn)
             return
         self.file = tempfile.TemporaryFile()
         parent = os.getpid()
@@ -88,11 +95,7 @@ class Forked(Generic[T]):
             code = 1
             try:
                 _die_with_parent(parent)
-                try:
-                    answer = (True, fn())
-                except Exception as exc:  # noqa: BLE001 - handed to the parent, which reports it
-                    answer = (False, f"{type(exc).__name__}: {exc}")
-                self.file.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+                self.file.write(pickle.dumps(_answer(fn), protocol=pickle.HIGHEST_PROTOCOL))
                 self.file.flush()
                 code = 0
             finally:
@@ -114,15 +117,3 @@ class Forked(Generic[T]):
         if not ok:
             raise RuntimeError(value)
         return value
-
-    def cancel(self) -> None:
-        """Stop the child, if it still runs; its value is not wanted."""
-        if self.pid is not None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            os.waitpid(self.pid, 0)
-            self.pid = None
-            self.file.close()
-            self.answer = (False, "cancelled")

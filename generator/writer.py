@@ -188,7 +188,7 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
     error (then nothing changes). With `background_cleanup` the previous build is deleted by a
     detached `rm` so the command returns at once (the next build sweeps leftovers). `later()`
     gives more files and their diagnostics once the others are written (the search bundle,
-    made meanwhile), and is called even when they fail.
+    made meanwhile).
 
     `manifest` remembers, after each swap, every file's inputs, bytes and stamp: the next build
     hard-links a file from the tree it replaces when those are unchanged, and still swaps in a
@@ -212,10 +212,8 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-new-", dir=parent))
         try:
             kept = _load_kept(manifest, out_dir)
-            try:
-                problems, records = _write_tree(files, tmp, workers, kept, out_dir)
-            finally:
-                extra, found = later() if later is not None else ({}, [])
+            problems, records = _write_tree(files, tmp, workers, kept, out_dir)
+            extra, found = later() if later is not None else ({}, [])
             problems = [*problems, *found]
             if extra and not any(d.severity == "error" for d in problems):
                 more, added = _write_tree(extra, tmp, 1, kept, out_dir)

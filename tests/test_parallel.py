@@ -251,3 +251,16 @@ def test_a_build_pauses_the_collector_and_its_workers_collect(tmp_path, monkeypa
         assert not gc.isenabled()  # pauses nest
         parts, forked = parallel.fork_map(_collecting, list(range(4)), None, workers=2, min_items=1)
     assert forked and all(flag for part in parts for flag in part) and gc.isenabled()
+
+
+def test_forked_reports_what_failed_with_fork_or_without(monkeypatch):
+    def fails():
+        raise ValueError("no such page")
+
+    with pytest.raises(RuntimeError, match="ValueError: no such page"):
+        parallel.Forked(fails)()
+    monkeypatch.setattr(parallel.mp, "get_all_start_methods", lambda: ["spawn"])  # e.g. Windows
+    here = parallel.Forked(os.getpid)
+    assert here.pid is None and here() == os.getpid()
+    with pytest.raises(RuntimeError, match="ValueError: no such page"):
+        parallel.Forked(fails)()
