@@ -20,7 +20,7 @@ from .inputs import code_digest, digest, files_digest
 from .memo import BuildMemo, load_memo, memo_path, save_memo
 from .parallel import Forked, fork_map
 from .model import Site, build_site, markdown_jobs
-from .render import Lazy, Output, inputs_of, materialize
+from .render import Lazy, Output, inputs_of, materialize, work_out_inputs
 from .render.assets import code_classes, theme_assets
 from .render.diary import render_on_this_day
 from .render.feeds import feed_links, render_feeds, render_root_feeds
@@ -188,6 +188,7 @@ def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: i
     groups = {code: {p: t for p, t in pages.items() if p in files} for code, pages in searchable_by_language(site).items()}
     templates = {p: t for pages in groups.values() for p, t in pages.items()}
     problems: list[Diagnostic] = []
+    work_out_inputs(files, templates, workers)  # search keys each language by its pages' inputs
 
     def render(paths: list[str]) -> dict[str, bytes]:
         kept = {}

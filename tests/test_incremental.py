@@ -277,3 +277,19 @@ def test_side_by_side_views_are_aligned_only_when_made(site, tmp_path, monkeypat
     assert result.kept and "en/posts/short-video-long-reading/" in aligned
     assert {url.split("/", 1)[1] for url in aligned} == {"posts/short-video-long-reading/"}
     assert tree(site / "output") == clean(site, tmp_path)
+
+
+def test_search_works_out_its_pages_inputs_on_every_core(site, tmp_path, monkeypatch):
+    """Search keys each language by the inputs of all its pages: they are digested on the forked
+    workers (here forced on a small site), not one by one in the build's own process."""
+    from generator import render
+    from generator.search import searchable
+
+    result = incremental(site)
+    monkeypatch.setattr(render, "PARALLEL_FILES", 1)
+    calls = track_pages(monkeypatch, "inputs")  # counts what this process digests
+    edit_post(site)
+    assert build_to(site, site / "output", BuildOptions(workers=2)).ok
+    pages = set(searchable(result.site))
+    assert calls and not pages & set(calls)
+    assert tree(site / "output") == clean(site, tmp_path)

@@ -50,6 +50,21 @@ def inputs_of(value) -> "bytes | None":
     return value.digest
 
 
+def _digest_chunk(files: Output, keys: list[str]) -> list[tuple[str, "bytes | None"]]:
+    return [(k, inputs_of(files[k])) for k in keys]
+
+
+def work_out_inputs(files: Output, paths, workers: int = 1) -> None:
+    """Each lazy file's inputs digest (`inputs_of`), worked out on `workers` forked processes when
+    there are many, and kept on the file: search asks for those of every page it offers, at once."""
+    todo = sorted(p for p in paths if isinstance(files[p], Lazy) and files[p].inputs is not None
+                  and files[p].digest is _UNKNOWN)
+    parts, _forked = fork_map(_digest_chunk, todo, files, workers, PARALLEL_FILES)
+    for part in parts:
+        for path, value in part:
+            files[path].digest = value
+
+
 def gather(problems: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics of many pages (in output-path order) as one list: a broken template fails every
     page made with it, and is reported once, at the first such page."""
