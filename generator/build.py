@@ -326,8 +326,10 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
         say("indexing for search")
         reuse_file = root / CACHE_DIR / "search.pickle" if options.cache else None
         before = load_reuse(reuse_file) if reuse_file else {}
+        # beside the writer when it mostly keeps last build's files; a first build, which renders
+        # every page, would hold Pagefind's memory and its workers' at once
         indexing, found = index_search(site, theme, root, files, options.cores, before, options.written,
-                                       background=options.lazy)
+                                       background=options.lazy and options.written is not None)
         problems += found
 
         def searched(indexing=indexing) -> tuple[Output, list[Diagnostic]]:

@@ -158,9 +158,12 @@ def _load_kept(manifest: Path | None, out_dir: Path) -> Kept:
 
 def written_pages(manifest: Path, out_dir: Path):
     """`(path, inputs digest) -> bytes or None`: a file of the last build, read back from `out_dir`,
-    when its inputs were the same and the file is still exactly the one riji wrote."""
+    when its inputs were the same and the file is still exactly the one riji wrote; None when
+    there is no last build to read from."""
     out_dir = out_dir.resolve()  # as write_output records it
     kept = _load_kept(manifest, out_dir)
+    if not kept:
+        return None
 
     def read(rel: str, inputs: bytes) -> bytes | None:
         known = kept.get(rel)

@@ -381,30 +381,38 @@ def test_a_build_indexes_again_only_the_language_whose_pages_changed(tmp_path, m
 
 
 def test_pagefind_indexes_in_a_child_while_the_writer_writes_the_other_files(tmp_path, monkeypatch):
-    """Pagefind runs on one core: riji build hands it the pages from a forked child and writes every
-    other file meanwhile, then adds the bundle to the new tree before swapping it in."""
+    """Pagefind runs on one core: once there is a last build to keep files from, riji build hands
+    it the pages from a forked child and writes every other file meanwhile, then adds the bundle to
+    the new tree before swapping it in. A first build, which renders every page, indexes first."""
     import generator.parallel as parallel
     import generator.writer as writer
 
     root = write_site(tmp_path / "site", SITE)
     indexed_languages(monkeypatch, tmp_path)
+    by = tmp_path / "indexed-by"
+    assert build_to(root, root / "output", BuildOptions(now=NOW)).ok
+    assert int(by.read_text()) == os.getpid()
     events = []
     write_tree, wait = writer._write_tree, parallel.Forked.__call__
     monkeypatch.setattr(writer, "_write_tree", lambda files, *rest: (
         events.append("bundle" if all(p.startswith(BUNDLE) for p in files) else "pages"), write_tree(files, *rest))[1])
     monkeypatch.setattr(parallel.Forked, "__call__", lambda self: (events.append("wait"), wait(self))[1])
+    post = root / "content/posts/refugees.md"
+    post.write_text(post.read_text("utf-8").replace("The TikTok refugees arrived.", "A heron came."), "utf-8")
     result = build_to(root, root / "output", BuildOptions(now=NOW))
     assert result.ok and events == ["pages", "wait", "bundle"]
-    assert int((tmp_path / "indexed-by").read_text()) != os.getpid()
+    assert int(by.read_text()) != os.getpid()
+    assert search.find(result.files, "en", "heron") == {"/en/posts/refugees/"}
+    assert (root / "output" / search.ENTRY).read_bytes() == result.files[search.ENTRY]
     # beside the writer, one language at a time: two services and the workers never all hold memory
     spans = Recorded(tmp_path / "spans.jsonl")
     one = search._index_one
     monkeypatch.setattr(search, "_index_one", lambda pages, *rest: (
         spans.add("start"), one(pages, *rest), spans.add("end"))[1])
-    assert build_to(root, root / "output", BuildOptions(now=NOW, cache=False)).ok
+    (root / ".riji-cache/search.pickle").unlink()  # both languages indexed again
+    post.write_text(post.read_text("utf-8").replace("A heron came.", "Two herons came."), "utf-8")
+    assert build_to(root, root / "output", BuildOptions(now=NOW)).ok
     assert spans == ["start", "end", "start", "end"]
-    assert search.find(result.files, "en", "refugee") == {"/en/posts/refugees/"}
-    assert (root / "output" / search.ENTRY).read_bytes() == result.files[search.ENTRY]
 
 
 def test_a_search_child_that_dies_fails_the_build_and_keeps_the_last_good_site(tmp_path, monkeypatch):
