@@ -275,7 +275,8 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     say(f"rendering Markdown of {len(sources)} documents")
     rendered = render_markdown(config, markdown_jobs(sources), options.cores, memo,
                                markdown_settings(config, theme.strings))
-    lock, found = read_lock(root)  # a source too: what each translation was last synced with
+    lock, found = memo.read_lock(read_lock, root) if memo is not None else read_lock(root)  # a source too:
+    # what each translation was last synced with
     problems += found
     written = [lang.code for lang in config.languages if not lang.source]  # generated ones follow by themselves
     result.translations = translations.of_build(sources, rendered, lock, written, root,

@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import cachefiles
-from .constants import CACHE_DIR, RACY_NS, SITE_FILE
+from .constants import CACHE_DIR, RACY_NS, SITE_FILE, TRANSLATIONS_LOCK
 from .diagnostics import Diagnostics
 
 
@@ -115,6 +115,7 @@ class BuildMemo:
         # the site model's finished document bodies
         self.documents: dict = {}
         self.bodies: dict = {}
+        self.lock_read: tuple | None = None  # (translations.lock's stamps, its record, problems)
         self.text_keys: dict = {}  # id of a Markdown text -> (the text, offset, settings, its cache key)
 
     def begin(self) -> None:
@@ -182,6 +183,18 @@ class BuildMemo:
             self.spaced = used
 
         return remembered, done
+
+    def read_lock(self, read: Callable[[Path], tuple], root: Path) -> tuple:
+        """`read(root)`, translations.lock's (record, problems), remembered while the file's stamps
+        are unchanged: it holds every block of every document, megabytes on a large diary. Read
+        again whenever it was saved within the file system clock's margin of the last reading."""
+        sig = _signature(root / TRANSLATIONS_LOCK)
+        if self.lock_read is not None and self.lock_read[0] == sig:
+            return self.lock_read[1], list(self.lock_read[2])
+        lock, problems = read(root)
+        recent = sig[1] is not None and sig[1] > time.time_ns() - RACY_NS
+        self.lock_read = None if recent else (sig, lock, tuple(problems))
+        return lock, problems
 
     def keyed(self, key_of: Callable[[str, int, dict], str]) -> Callable[[str, int, dict], str]:
         """`key_of(text, offset, settings)`, a content hash, answered without hashing again for the

@@ -132,6 +132,7 @@ class Site:
     _days: dict = field(default_factory=dict, repr=False)
     _tagged: dict = field(default_factory=dict, repr=False)  # tag key -> its posts; the model is not changed once built
     _tag_counts: dict = field(default_factory=dict, repr=False)
+    _feed_tags: set = field(default_factory=set, repr=False)
 
     def paginate(self, listing: list, url_of) -> list[tuple[list, Pagination]]:
         """`listing` cut into pages of `posts_per_page` (one empty page when there is nothing);
@@ -193,6 +194,13 @@ class Site:
                     self._tagged.setdefault(key, []).append(e)
         return list(self._tagged.get(tag, ()))
 
+    def feed_tags(self) -> set[tuple[str, str]]:
+        """(language, tag key) for each tag a post that feeds carry has in that language: made once,
+        every tag's feed, page and link asks."""
+        if not self._feed_tags:
+            self._feed_tags.update((code, key) for e in self.feed_posts() for code in e.docs for key in e.tags)
+        return self._feed_tags
+
     def neighbours(self, doc: Doc) -> tuple[Doc | None, Doc | None]:
         """(older, newer) posts in the same language."""
         if doc.lang not in self._position:  # once per language: every post page asks
@@ -219,8 +227,10 @@ class Site:
     def tags_in(self, lang: str) -> list[tuple[Tag, int]]:
         if lang not in self._tag_counts:  # once per language: every tag page and feed list asks
             counts = []
+            marked = self.config.missing_translation == "mark"  # as `listing` counts them
             for tag in self.tags.values():
-                n = len(self.listing(lang, self.posts_tagged(tag.key)))
+                tagged = self.posts_tagged(tag.key)
+                n = len(tagged) if marked else sum(1 for e in tagged if lang in e.docs)
                 if n:
                     counts.append((tag, n))
             self._tag_counts[lang] = sorted(counts, key=lambda tc: (-tc[1], tc[0].name(lang).lower()))
@@ -228,10 +238,12 @@ class Site:
 
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class PagePlan:
     """One HTML page to build: its kind, language and URL, and what it shows. The renderer turns
-    each into a page view for its template."""
+    each into a page view for its template. Nothing changes a plan once made; it is not declared
+    frozen only because a frozen dataclass is made about eight times slower, and every preview
+    rebuild makes one per page (5,000 on a 1,000-post diary)."""
 
     kind: str  # home, post, page, tag, tags, archive, search, 404, redirect (an alias of a post or page) or parallel
     lang: str

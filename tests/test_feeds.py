@@ -235,6 +235,27 @@ def test_tag_feeds_hold_only_their_tag(tmp_path):
     assert not any("/tags/" in p and p.endswith(".xml") for p in off.files)
 
 
+def test_a_tag_feed_holds_the_newest_of_its_language_up_to_the_limit(tmp_path):
+    """Drafts (whole posts and single languages) are skipped before the limit is counted; a tag
+    whose only posts in a language are drafts there has no feed in that language."""
+    def post(day: int, en: str, zh: str, tags: str = "culture") -> str:
+        return (f"---\ndate: 2025-01-{day:02}\ntags: [{tags}]\n"
+                f"en: {{title: 'en {day}'{en}}}\nzh: {{title: 'zh {day}'{zh}}}\n---\n"
+                f"<!-- lang: en -->\nText.\n\n<!-- lang: zh -->\n文字。\n")
+
+    files = {f"content/posts/p{day}.md": post(day, "", "") for day in (1, 2, 3)}
+    files["content/posts/p4.md"] = post(4, ", draft: true", "")  # newest: a draft in English only
+    files["content/posts/p5.md"] = post(5, ", draft: true", ", draft: true")  # a draft post
+    files["content/posts/p6.md"] = post(6, ", draft: true", "", "culture, zh-only")
+    root = write_site(tmp_path / "site", files, MINIMAL_SITE_YAML + "feeds: {items: 2}\n")
+    result = build_fixture(root, drafts=True)
+    assert errors(result) == []
+    assert [e.title for e in parse(result, "en/tags/culture/feed.xml").entries] == ["en 3", "en 2"]
+    assert [e.title for e in parse(result, "zh/tags/culture/atom.xml").entries] == ["zh 6", "zh 4"]
+    published = build_fixture(root).files
+    assert "zh/tags/zh-only/feed.xml" in published and "en/tags/zh-only/feed.xml" not in published
+
+
 def test_dates_come_from_the_content(tmp_path):
     result = built(tmp_path)
     en = parse(result, "en/atom.xml")

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import fields
 from datetime import datetime, timezone
 from functools import lru_cache, partial
+from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -75,7 +76,7 @@ def has_tag_feed(site: Site, code: str, tag: Tag) -> bool:
     """A tag has a feed in a language when a post of that language carries it. Its page may list
     only the other language's posts (missing_translation: mark); a feed holds one language, and
     would be empty: neither is made nor linked then."""
-    return any(code in e.docs and tag.key in e.tags for e in site.feed_posts())
+    return (code, tag.key) in site.feed_tags()
 
 
 def entry_guid(doc: Doc, config: Config) -> str:
@@ -179,7 +180,9 @@ def render_feeds(site: Site, inputs: bytes | None = None) -> Output:
         if config.feeds["tag_feeds"]:
             tags += [tag for tag, _n in site.tags_in(lang.code) if has_tag_feed(site, lang.code, tag)]
         for tag in tags:
-            chosen = [d for d in docs if tag is None or tag.key in d.entry.tags][:limit]
+            chosen = docs[:limit] if tag is None else \
+                list(islice((d for e in site.posts_tagged(tag.key) if not e.draft and (d := e.docs.get(lang.code))
+                             is not None and not d.source.draft), limit))  # `docs` with the tag, newest first
             others = [other for other in config.languages if other.code != lang.code and
                       (tag is None or (other.code, tag.key) in tag_langs)]
             for fmt in ("rss", "atom"):

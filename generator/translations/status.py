@@ -163,20 +163,32 @@ def changes(recorded: Sequence[Block], now: Sequence[Block], translation: Sequen
     return tuple(out)
 
 
-def status(documents: Iterable[Document], lock: Lock | None, languages: Sequence[str]) -> Status:
-    """`languages`: every language a document should be written in (generated ones excluded)."""
+def status(documents: Iterable[Document], lock: Lock | None, languages: Sequence[str],
+           known: dict | None = None) -> Status:
+    """`languages`: every language a document should be written in (generated ones excluded).
+    `known` remembers each document's items with the Document and Record they came from, for a
+    next call with the same languages to reuse."""
     documents = list(documents)
     order = {code: n for n, code in enumerate(languages)}
     records = match(documents, lock or {})
     items: list[Item] = []
     in_sync = 0
+    made = {}
     for doc in documents:
-        present = sorted(doc.versions, key=lambda c: order.get(c, len(order)))
         record = records.get(doc.name)
-        found = _document_items(doc, present, record, languages)
+        old = known.get(doc.name) if known is not None else None
+        if old is not None and old[0] is doc and old[1] is record:
+            found, synced = old[2], old[3]
+        else:
+            present = sorted(doc.versions, key=lambda c: order.get(c, len(order)))
+            found = _document_items(doc, present, record, languages)
+            synced = len(present) > 1 and not [i for i in found if i.state != MISSING]
+        made[doc.name] = (doc, record, found, synced)
         items.extend(found)
-        if len(present) > 1 and not [i for i in found if i.state != MISSING]:
-            in_sync += 1
+        in_sync += synced
+    if known is not None:
+        known.clear()
+        known.update(made)
     return Status(items, in_sync, lock is not None)
 
 
@@ -300,7 +312,7 @@ def of_build(entries, rendered: dict, lock: Lock | None, languages: Sequence[str
     was made from, so a rebuild makes Documents only for the entries it read or rendered again."""
     relative = SitePaths(root)
     wanted = tuple(languages)
-    remembered = {} if known is None else known.get((root, wanted), {})
+    remembered, items = ({}, None) if known is None else known.get((root, wanted), ({}, {}))
     made = {}
     documents = []
     for e in entries:
@@ -315,8 +327,8 @@ def of_build(entries, rendered: dict, lock: Lock | None, languages: Sequence[str
         documents.append(doc)
     if known is not None:
         known.clear()
-        known[(root, wanted)] = made
-    return status(documents, lock, languages)
+        known[(root, wanted)] = made, items
+    return status(documents, lock, languages, items)
 
 
 def outdated(result: Status) -> dict[tuple[str, str], str]:
