@@ -293,3 +293,15 @@ def test_search_works_out_its_pages_inputs_on_every_core(site, tmp_path, monkeyp
     pages = set(searchable(result.site))
     assert calls and not pages & set(calls)
     assert tree(site / "output") == clean(site, tmp_path)
+
+
+def test_a_post_has_one_card_per_language_however_many_lists_show_it(site, monkeypatch):
+    """The home pages, each tag's pages and the archive all list a post: its card is made once,
+    and digested once, per language of the list."""
+    from generator.render import html
+
+    made, real = Counter(), html.Context._card
+    monkeypatch.setattr(html.Context, "_card", lambda self, item: (
+        made.update([(self.lang.code, item.doc.url, item.other_language)]), real(self, item))[1])
+    incremental(site)
+    assert made and max(made.values()) == 1

@@ -41,6 +41,7 @@ class Context:
         config, urls = site.config, site.urls
         self.locale = Locale.parse(lang.locale)
         self.tz = config.tz
+        self.made_cards: dict[tuple[int, bool], tuple[Doc, Card]] = {}
         strings = {**theme.strings.get(config.default_language, {}), **theme.strings.get(lang.code, {})}
         self.values = {
             "site": SiteView(config.title[lang.code], config.description[lang.code], config.author,
@@ -114,19 +115,27 @@ class Context:
 
     def cards(self, items) -> list[Card]:
         """Posts in a list; every label is in the list's language ("Chinese only · 2 min read"),
-        only a post's own title and summary are in its language."""
-        here = self.lang.code
+        only a post's own title and summary are in its language. A post is in many lists (pages
+        of the home, of each of its tags, the archive): its card is made once per language."""
         out = []
         for item in items:
-            lang = self.site.config.language(item.doc.lang)
-            doc = doc_view(item.doc)
-            name = language_name(lang, self.site.config.languages, self.locale, lang.name)
-            badge = self.tr(here, "only_in", language=name) if item.other_language else ""
-            out.append(Card(doc, item.other_language, lang, badge, self.urls.path(doc.url),
-                            self.format_date(doc.date), self.tr(here, "minutes_read", n=doc.reading_minutes),
-                            self.tr(here, "listen") if doc.audio else "",
-                            doc.date.astimezone(self.tz).year if doc.date else 0))
+            key = (id(item.doc), item.other_language)
+            hit = self.made_cards.get(key)
+            if hit is None or hit[0] is not item.doc:
+                hit = self.made_cards[key] = (item.doc, self._card(item))
+            out.append(hit[1])
         return out
+
+    def _card(self, item: Listed) -> Card:
+        here = self.lang.code
+        lang = self.site.config.language(item.doc.lang)
+        doc = doc_view(item.doc)
+        name = language_name(lang, self.site.config.languages, self.locale, lang.name)
+        badge = self.tr(here, "only_in", language=name) if item.other_language else ""
+        return Card(doc, item.other_language, lang, badge, self.urls.path(doc.url),
+                    self.format_date(doc.date), self.tr(here, "minutes_read", n=doc.reading_minutes),
+                    self.tr(here, "listen") if doc.audio else "",
+                    doc.date.astimezone(self.tz).year if doc.date else 0)
 
     def calendar(self, docs: list[Doc]) -> list[CalendarYear]:
         code = self.lang.code
@@ -400,7 +409,7 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
         except Exception:  # noqa: BLE001 - rendering will report it
             return None
         last[0], last[1] = plan, values
-        return digest(ctx.inputs, plan.kind, values, known=known, shared=(DocView,))
+        return digest(ctx.inputs, plan.kind, values, known=known, shared=(DocView, Card))
 
     def page_bytes(plan: PagePlan):
         """(the page, its diagnostics): a page's own problems travel with it."""
