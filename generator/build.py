@@ -162,6 +162,8 @@ def render_markdown(config: Config, jobs, workers: int, memo: BuildMemo | None =
                if k not in cache]
     if any(s["pinyin"] for _key, (_text, _offset, s) in missing):
         pinyin.dictionary()  # loaded once, before the workers fork, so they share it
+    if any(s["cjk_spacing"] for _key, (_text, _offset, s) in missing):
+        typography.pangu_spacing()  # the same
     parts, _forked = fork_map(_render_chunk, missing, None, workers, PARALLEL_THRESHOLD)
     fresh = {key: r for part in parts for key, r in part}
     out = {}

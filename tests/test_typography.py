@@ -110,3 +110,16 @@ _PROSE = st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
 def test_spacing_skips_pangu_only_where_pangu_changes_nothing(text):
     by_pangu = pangu.space_text(text.translate(_HIDE)).translate(_SHOW) if ANY_CJK.search(text) else text
     assert space_text(text) == by_pangu
+
+
+def test_pangu_and_pypinyin_are_imported_only_when_chinese_is_read():
+    """Their imports take about 0.4 s: a build that reads no new Chinese never pays it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, generator.build, generator.commands.build; "
+            "print('pangu' in sys.modules, 'pypinyin' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parent.parent).stdout
+    assert shown.split() == ["False", "False"]
