@@ -325,6 +325,8 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
                     extra_body=options.extra_body, inputs=inputs))
     add(bundle_files(site))
     add(statics)
+    if options.cores > 1:
+        theme.compile()
     if config.search["enabled"] and options.search:
         say("indexing for search")
         reuse_file = root / CACHE_DIR / "search.pickle" if options.cache else None

@@ -75,6 +75,16 @@ class Theme:
             name = parent.group(1)
         return name
 
+    def compile(self) -> None:
+        """Every template compiled here, before workers fork: otherwise each forked worker compiles
+        again the templates it renders, for every batch of work. A broken one is reported when a
+        page renders with it."""
+        for name in self.env.list_templates(extensions=["html", "xml"]):
+            try:
+                self.env.get_template(name)
+            except Exception:  # noqa: BLE001 - the page that uses it reports where
+                pass
+
     def template_path(self, name: str) -> str:
         for d in self.dirs:
             if (d / "templates" / name).is_file():

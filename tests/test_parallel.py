@@ -264,3 +264,25 @@ def test_forked_reports_what_failed_with_fork_or_without(monkeypatch):
     assert here.pid is None and here() == os.getpid()
     with pytest.raises(RuntimeError, match="ValueError: no such page"):
         parallel.Forked(fails)()
+
+
+def test_what_every_worker_needs_is_made_before_the_fork(tmp_path):
+    """Babel's locale data and the compiled templates: made once in the build, or again by each
+    forked worker for each batch of work. The preview, which never forks, compiles only the
+    templates of the pages it is asked for."""
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "golden", root, ignore=shutil.ignore_patterns("expected"))
+    code = textwrap.dedent(f"""
+        import sys, babel.localedata
+        from pathlib import Path
+        from generator.build import BuildOptions, build
+        build(Path({str(root)!r}), BuildOptions(lazy=True, search=False, workers=2))
+        print(*sorted(babel.localedata._cache))
+        """)  # a fresh interpreter: Babel keeps what it loaded for the whole process
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=REPO).stdout.split()
+    assert {"en", "zh_Hans_CN"} <= set(loaded)
+    forking = build(root, BuildOptions(now=NOW, lazy=True, workers=2))
+    assert {"post.html", "base.html", "parallel.html"} <= {t.name for t in forking.theme.env.cache.values()}
+    alone = build(root, BuildOptions(now=NOW, lazy=True, workers=1))  # renders only the pages search reads
+    assert "parallel.html" not in {t.name for t in alone.theme.env.cache.values()}

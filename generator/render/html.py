@@ -40,6 +40,7 @@ class Context:
         self.site, self.theme, self.lang, self.urls = site, theme, lang, site.urls
         config, urls = site.config, site.urls
         self.locale = Locale.parse(lang.locale)
+        self.locale.languages  # noqa: B018 - Babel's data, loaded here once, not in every forked worker
         self.tz = config.tz
         self.made_cards: dict[tuple[int, bool], tuple[Doc, Card]] = {}
         strings = {**theme.strings.get(config.default_language, {}), **theme.strings.get(lang.code, {})}
