@@ -190,7 +190,8 @@ def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: i
     groups = {code: {p: t for p, t in pages.items() if p in files} for code, pages in searchable_by_language(site).items()}
     templates = {p: t for pages in groups.values() for p, t in pages.items()}
     problems: list[Diagnostic] = []
-    work_out_inputs(files, templates, workers)  # search keys each language by its pages' inputs
+    if written is not None:  # an edit: the writer mostly keeps files, and needs every digest first
+        work_out_inputs(files, templates, workers)  # search keys each language by its pages' inputs
 
     def render(paths: list[str]) -> dict[str, bytes]:
         kept = {}
