@@ -158,6 +158,19 @@ def test_publish_never_ships_private_entries(tmp_path):
     assert not any("secret" in str(p) for p in public.rglob("*"))
 
 
+def test_the_on_this_day_index_is_made_only_when_asked_for(tmp_path):
+    """The preview builds after every save, and a tab seldom asks for the index."""
+    from generator.build import BuildOptions, build
+    from generator.render import Lazy
+
+    root = write_site(tmp_path, {"content/posts/a.md": "---\ndate: 2024-05-01\nen: {title: A}\n---\n"
+                                                       "<!-- lang: en -->\nA.\n"})
+    result = build(root, BuildOptions(now=NOW, lazy=True))
+    index = result.files["en/on-this-day.json"]
+    assert isinstance(index, Lazy) and index.made is None
+    assert json.loads(index()[0])["05-01"][0]["title"] == "A"
+
+
 def test_on_this_day_lists_other_years_in_the_page_language(tmp_path):
     result = build_fixture(write_site(tmp_path, VISIBILITY_SITE))
     page = text_of(result, "zh/posts/open/index.html")
