@@ -29,7 +29,7 @@ from .text import count
 from .translations.blocks import split_tokens
 
 PLACEHOLDER = "riji:md/"
-RENDER_VERSION = "5"  # bump when output for the same source changes, to invalidate caches
+RENDER_VERSION = "6"  # bump when output for the same source changes, to invalidate caches
 
 
 @dataclass
@@ -45,6 +45,10 @@ class Rendered:
     blocks: tuple = ()
     spans: tuple[tuple[int, int], ...] = ()
     notes: tuple[int, int] | None = None
+    code_classes: frozenset[str] = frozenset()  # the Pygments token classes its code blocks use
+
+
+_TOKEN_SPAN = re.compile(r'<span class="([\w-]+)">')
 
 
 def heading_id(text: str) -> str:
@@ -193,7 +197,8 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
         html_out, spans, notes = by_block(html_out, spans, notes, lambda piece: convert_html(piece, convert))
         headings = [(level, ident, convert_text(title, convert)) for level, ident, title in headings]
     words, cjk = count(html_to_text(html_out))
-    return Rendered(html_out, env["links"], headings, words, cjk, runs, tuple(found), spans, notes)
+    classes = frozenset(_TOKEN_SPAN.findall(html_out)) if "<pre" in html_out else frozenset()
+    return Rendered(html_out, env["links"], headings, words, cjk, runs, tuple(found), spans, notes, classes)
 
 
 def split_blocks(text: str, line_offset: int = 0) -> list:

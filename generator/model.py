@@ -58,6 +58,7 @@ class Doc:
     spans: tuple[tuple[int, int], ...] = ()
     notes: tuple[int, int] | None = None
     outdated_from: str | None = None  # the language whose later change this translation lacks
+    code_classes: frozenset[str] = frozenset()  # the Pygments token classes of its code blocks
 
     @property
     def date(self) -> datetime | None:
@@ -378,7 +379,8 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                                    sdoc.meta, sdoc, audio=audio, chapters=_chapters(src, sdoc, audio, diag),
                                    episode_type=_episode_type(sdoc, diag), toc=toc, toc_at=toc_at, pinyin=r.pinyin,
                                    blocks=r.blocks, spans=spans, notes=notes,
-                                   outdated_from=(outdated or {}).get((src.name, code)))
+                                   outdated_from=(outdated or {}).get((src.name, code)),
+                                   code_classes=r.code_classes)
         if entry.docs:
             _aliases(entry, config, urls, aliases, diag)
             entries.append(entry)
