@@ -296,7 +296,7 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     site, found = build_site(config, urls, sources, rendered, root, now=now, drafts=options.drafts,
                              future=options.future, private=options.private, media=media.audio, images=media.images,
                              outdated=translations.outdated(result.translations), space=space,
-                             known=memo.bodies if memo is not None else None)
+                             known=memo.made if memo is not None else None)
     problems += found
     if spaced is not None:
         spaced()

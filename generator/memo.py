@@ -112,9 +112,9 @@ class BuildMemo:
         self.plain: dict[str, bool] = {}
         self.settings: tuple | None = None  # (root, config, the key part they give) of this build
         # in memory only, each by the very objects it was made from: translation status's Documents,
-        # the site model's finished document bodies
+        # the site model's finished entries (with their pages)
         self.documents: dict = {}
-        self.bodies: dict = {}
+        self.made: dict = {}
         self.lock_read: tuple | None = None  # (translations.lock's stamps, its record, problems)
         self.text_keys: dict = {}  # id of a Markdown text -> (the text, offset, settings, its cache key)
 

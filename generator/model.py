@@ -75,6 +75,9 @@ class Entry(SourceEntry):
     """A published post or page: its source's fields (kind, slug, date, tags, bundle...), with
     `docs` holding each language's Doc, ready to render, instead of the SourceDoc."""
 
+    # its pages (model._entry_plans) per language, once worked out
+    plans: dict = field(default_factory=dict, repr=False, compare=False)
+
     @classmethod
     def of(cls, src: SourceEntry) -> "Entry":
         return cls(**{name: getattr(src, name) for name in _SOURCE_FIELDS})
@@ -276,19 +279,8 @@ def page_plans(site: Site) -> list[PagePlan]:
                 plans.append(PagePlan("home", code, pagination.url, items=tuple(chunk), pagination=pagination,
                                       root=True))
         for entry in site.posts + site.pages + site.unlisted:
-            doc = entry.docs.get(code)
-            if doc is not None:
-                plans.append(PagePlan(entry.kind, code, doc.url, entry=entry))
-                partner = site.partner(entry, code)
-                others = ([partner] if partner else []) + [c for c in entry.docs if c not in (code, partner)]
-                views = {other: None if other == partner else other for other in others}
-                for alias in doc.aliases:  # an old URL, and the side-by-side views that were below it
-                    plans.append(PagePlan("redirect", code, alias, entry=entry))
-                    plans.extend(PagePlan("redirect", code, urls.parallel_of(alias, view), entry=entry)
-                                 for view in views.values() if alias.endswith("/"))
-                for other, view in views.items():
-                    plans.append(PagePlan("parallel", code, urls.parallel(entry.kind, code, entry.slug, view),
-                                          entry=entry, other=other))
+            if code in entry.docs:
+                plans += entry.plans.get(code) or _entry_plans(site, entry, code)
         plans.append(PagePlan("tags", code, urls.tags(code)))
         for tag, _count in site.tags_in(code):
             tagged = site.listing(code, site.posts_tagged(tag.key))
@@ -299,6 +291,27 @@ def page_plans(site: Site) -> list[PagePlan]:
         if config.search["enabled"]:
             plans.append(PagePlan("search", code, urls.search(code)))
     plans.append(PagePlan("404", config.default_language, "404.html"))
+    return plans
+
+
+def _entry_plans(site: Site, entry: Entry, code: str) -> list[PagePlan]:
+    """The pages of an entry's document in `code`: its own, its side-by-side views, the redirects
+    of its old URLs. Kept on the entry, which a preview's next build hands back while neither it
+    nor site.yaml changed; not for one with aliases, which the model may still take away."""
+    urls, doc = site.urls, entry.docs[code]
+    plans = [PagePlan(entry.kind, code, doc.url, entry=entry)]
+    partner = site.partner(entry, code)
+    others = ([partner] if partner else []) + [c for c in entry.docs if c not in (code, partner)]
+    views = {other: None if other == partner else other for other in others}
+    for alias in doc.aliases:  # an old URL, and the side-by-side views that were below it
+        plans.append(PagePlan("redirect", code, alias, entry=entry))
+        plans.extend(PagePlan("redirect", code, urls.parallel_of(alias, view), entry=entry)
+                     for view in views.values() if alias.endswith("/"))
+    for other, view in views.items():
+        plans.append(PagePlan("parallel", code, urls.parallel(entry.kind, code, entry.slug, view),
+                              entry=entry, other=other))
+    if not any(d.source.meta.get("aliases") for d in entry.docs.values()):
+        entry.plans[code] = plans
     return plans
 
 
@@ -330,13 +343,16 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
     change that translation lacks; `space` is Han/Latin spacing of titles and summaries (the
     build's memo remembers it between builds). `root` only makes the messages' paths relative. Private
     entries are left out unless `private` (the preview, `riji build --private`). `known` (the
-    preview's memo) keeps each document's finished body with the very objects it was made from,
-    for the next build to reuse: most documents have no local link, so nothing else goes into it."""
+    preview's memo) keeps each entry as made, with what it was made from and the problems found
+    making it, for the next build to hand back: most entries have no local link, alias or sized
+    image, so nothing else of the site goes into them, and a save remakes one entry of thousands."""
     diag = Diagnostics(root)
-    made: dict = {}
     by_path = _link_targets(sources)
     published = {e.name for e in sources if (drafts or not e.draft) and
                  (future or e.date is None or e.date <= now) and (private or e.visibility != "private")}
+    if known is not None and known.get(_SETTINGS) != (config, drafts, root):
+        known.clear()  # another site.yaml (or --drafts): every document is made again
+    made: dict = {_SETTINGS: (config, drafts, root)}
 
     entries: list[Entry] = []
     seen_urls: dict[str, Path] = {}
@@ -344,10 +360,29 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
     for src in sources:
         if src.name not in published:
             continue
-        entry = Entry.of(src)
         if src.kind == "page" and src.slug in RESERVED_PAGE_SLUGS:
             path, line = src.lines.get("slug", (src.path, None))
             diag.error(path, line, f"page slug '{src.slug}' is reserved for riji's own pages; choose another")
+        inputs = _entry_inputs(src, rendered, media, outdated, images) if known is not None else None
+        old = known.get(src.name) if inputs is not None else None
+        if old is not None and _same(old[0], inputs) and \
+                not any(doc.url in seen_urls for doc in old[1].docs.values()):
+            entry, problems, texts = old[1], old[2], old[3]
+            diag.items.extend(problems)
+            for t in texts:  # the spacing memo keeps what this build asked for
+                space(t)
+            for doc in entry.docs.values():
+                seen_urls[doc.url] = doc.source.path
+            made[src.name] = old
+            entries.append(entry)
+            continue
+        entry = Entry.of(src)
+        before, texts, alone = len(diag.items), [], True
+
+        def spacing(t: str) -> str:
+            texts.append(t)
+            return space(t)
+
         for code, sdoc in src.docs.items():
             if sdoc.draft and not drafts:
                 continue
@@ -356,23 +391,15 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                 path, line = src.lines.get("slug", (sdoc.path, 2))
                 diag.error(path, line,
                            f"same URL /{url} as {diag._rel(seen_urls[url])}; give one of them another 'slug:'")
+                alone = False
                 continue
             seen_urls[url] = sdoc.path
             r = rendered[(src.name, code)]
             resolve = _resolve_links(r, sdoc, src, code, by_path, published, urls, diag, drafts)
             sizes = images if images and src.bundle is not None else None
-            spaced = space if config.language(code).cjk_spacing else str
-            if resolve is str and not sizes and known is not None:  # nothing else of the site goes into it
-                inputs = (r, sdoc, src.toc, src.kind, config.toc.get("min_headings"), spaced is space)
-                old = known.get((src.name, code))
-                if old is not None and all(a is b or a == b for a, b in zip(old[0], inputs)):
-                    body = old[1]
-                else:
-                    body = _body(r, sdoc, src, config, resolve, None, spaced)
-                made[(src.name, code)] = (inputs, body)
-            else:
-                body = _body(r, sdoc, src, config, resolve, sizes, spaced)
-            html, spans, notes, toc, toc_at, title, summary, description = body
+            spaced = spacing if config.language(code).cjk_spacing else str
+            html, spans, notes, toc, toc_at, title, summary, description = _body(r, sdoc, src, config, resolve,
+                                                                                 sizes, spaced)
             audio = (media or {}).get((src.name, code))
             entry.docs[code] = Doc(entry, code, title, url, html, summary,
                                    description, text.minutes(r.words, r.cjk), r.headings,
@@ -381,6 +408,8 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                                    blocks=r.blocks, spans=spans, notes=notes,
                                    outdated_from=(outdated or {}).get((src.name, code)),
                                    code_classes=r.code_classes)
+        if inputs is not None and alone:
+            made[src.name] = (inputs, entry, tuple(diag.items[before:]), tuple(texts))
         if entry.docs:
             _aliases(entry, config, urls, aliases, diag)
             entries.append(entry)
@@ -412,6 +441,29 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
     _check_podcast(site, root, diag)
     _check_alias_clashes(site, aliases, seen_urls, diag)
     return site, diag.items
+
+
+_SETTINGS = object()  # the key under which `known` holds what its entries were made with
+
+
+def _entry_inputs(src: SourceEntry, rendered: dict, media: dict | None, outdated: dict | None,
+                  images: dict | None) -> tuple | None:
+    """What an entry, once made, is made of when nothing else of the site goes into it, or None when
+    something does: a local link (its target's URL and state), a bundle's image sizes, an alias
+    (checked against every other page)."""
+    if src.bundle is not None and images:
+        return None
+    out = [src]
+    for code, sdoc in src.docs.items():
+        r = rendered[(src.name, code)]
+        if r.links or sdoc.meta.get("aliases"):
+            return None
+        out += (r, (media or {}).get((src.name, code)), (outdated or {}).get((src.name, code)))
+    return tuple(out)
+
+
+def _same(old: tuple, new: tuple) -> bool:
+    return len(old) == len(new) and all(a is b or a == b for a, b in zip(old, new))
 
 
 def _body(r: Rendered, sdoc: SourceDoc, src: SourceEntry, config: Config, resolve: Callable[[str], str],

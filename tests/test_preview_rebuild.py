@@ -178,6 +178,12 @@ def edit_lock(root):
     return {replace(root / "translations.lock", "title 97606098279e", "title 000000000000")}
 
 
+def slug_onto_an_unchanged_post(root):
+    """The saved post takes the URL of a later one that the memo would hand back as it was: that
+    one now has the duplicate URL, as in a clean build."""
+    return {replace(root / POSTS / "2025-01-18-tiktok-refugees.md", "slug: tiktok-refugees", "slug: xie-zuo-de-li-you")}
+
+
 def temporary_file_gone(root):
     """`sed -i`: written aside, renamed over the post; the aside name is reported, and gone."""
     post = root / POSTS / "notes-on-solitude.md"
@@ -189,7 +195,7 @@ def temporary_file_gone(root):
 
 EDITS = [edit_post, edit_split_post, edit_unlinked, edit_page, edit_footnote_string, edit_tags, edit_title, edit_bundle, add_bundle_file, add_post,
          delete_post, rename_post, rename_over_another, delete_bundle, rename_bundle, edit_site_yaml,
-         edit_template, edit_string, edit_lock, temporary_file_gone, delete_linked_bundle, add_language]
+         edit_template, edit_string, edit_lock, temporary_file_gone, slug_onto_an_unchanged_post, delete_linked_bundle, add_language]
 
 
 @pytest.mark.parametrize("change", EDITS, ids=lambda f: f.__name__)
@@ -198,7 +204,7 @@ def test_a_rebuild_told_what_changed_is_a_clean_build(site, change):
     assert preview.rebuild().ok
     same_as_clean(preview, set(), site)  # nothing changed
     changed = {str(p) for p in change(site)}
-    ok = change not in (delete_linked_bundle, add_language)
+    ok = change not in (delete_linked_bundle, add_language, slug_onto_an_unchanged_post)
     same_as_clean(preview, changed, site, ok)
     same_as_clean(preview, set(), site, ok)  # and once more, from what that rebuild remembered
 
@@ -217,6 +223,29 @@ def test_unchanged_entries_are_not_looked_at_and_content_is_not_listed_again(sit
         if not lists:  # only the saved post was read (a listing checks the others' stamps, and
             assert memo.misses == 1  # reads again one saved within seconds: not counted here)
         same_as_clean(preview, set(), site)
+
+
+def test_entries_no_save_touched_are_handed_back_with_their_pages(site):
+    """Those with nothing of the rest of the site in them (no link, alias or sized image)."""
+    preview = Preview(site, memo=BuildMemo(), cache=False)
+    preview.rebuild()
+    before = {e.name: e for e in preview.good.site.entries}
+    same_as_clean(preview, {str(p) for p in edit_page(site)}, site)
+    after = {e.name: e for e in preview.good.site.entries}
+    assert after["posts/写作的理由"] is before["posts/写作的理由"]  # reused, pages and all:
+    assert after["posts/写作的理由"].plans and after["posts/写作的理由"].plans == before["posts/写作的理由"].plans
+    assert after["pages/about"] is not before["pages/about"]  # the saved one is made again
+    assert after["posts/notes-on-solitude"] is not before["posts/notes-on-solitude"]  # it links to others
+
+
+def test_an_unchanged_entrys_problems_are_reported_again(site):
+    """The memo hands an entry back with the problems found making it: a save elsewhere does not
+    hide them."""
+    preview = Preview(site, memo=BuildMemo(), cache=False)
+    replace(site / "content/pages/about.md", "slug: about\n", "slug: about\nepisode_type: long\n")
+    assert not preview.rebuild().ok
+    same_as_clean(preview, {str(p) for p in edit_unlinked(site)}, site, ok=False)
+    assert any("'episode_type' must be one of" in d.message for d in preview.rebuild(set()).diagnostics)
 
 
 def test_an_error_shown_then_fixed(site):
