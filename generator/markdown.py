@@ -29,7 +29,7 @@ from .text import count
 from .translations.blocks import split_tokens
 
 PLACEHOLDER = "riji:md/"
-RENDER_VERSION = "6"  # bump when output for the same source changes, to invalidate caches
+RENDER_VERSION = "7"  # bump when output for the same source changes, to invalidate caches
 
 
 @dataclass
@@ -45,7 +45,9 @@ class Rendered:
     blocks: tuple = ()
     spans: tuple[tuple[int, int], ...] = ()
     notes: tuple[int, int] | None = None
-    code_classes: frozenset[str] = frozenset()  # the Pygments token classes its code blocks use
+    # the Pygments token classes its code blocks use, sorted: a set's order, and so its pickle (which
+    # the writer digests), changes from one run to the next
+    code_classes: tuple[str, ...] = ()
 
 
 _TOKEN_SPAN = re.compile(r'<span class="([\w-]+)">')
@@ -197,7 +199,7 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
         html_out, spans, notes = by_block(html_out, spans, notes, lambda piece: convert_html(piece, convert))
         headings = [(level, ident, convert_text(title, convert)) for level, ident, title in headings]
     words, cjk = count(html_to_text(html_out))
-    classes = frozenset(_TOKEN_SPAN.findall(html_out)) if "<pre" in html_out else frozenset()
+    classes = tuple(sorted(set(_TOKEN_SPAN.findall(html_out)))) if "<pre" in html_out else ()
     return Rendered(html_out, env["links"], headings, words, cjk, runs, tuple(found), spans, notes, classes)
 
 

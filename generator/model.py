@@ -58,7 +58,7 @@ class Doc:
     spans: tuple[tuple[int, int], ...] = ()
     notes: tuple[int, int] | None = None
     outdated_from: str | None = None  # the language whose later change this translation lacks
-    code_classes: frozenset[str] = frozenset()  # the Pygments token classes of its code blocks
+    code_classes: tuple[str, ...] = ()  # the Pygments token classes of its code blocks (Rendered's)
 
     @property
     def date(self) -> datetime | None:

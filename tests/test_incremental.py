@@ -3,8 +3,11 @@ the tree a clean build gives: after each kind of edit, after deletes and renames
 build that died halfway."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -305,3 +308,28 @@ def test_a_post_has_one_card_per_language_however_many_lists_show_it(site, monke
         made.update([(self.lang.code, item.doc.url, item.other_language)]), real(self, item))[1])
     incremental(site)
     assert made and max(made.values()) == 1
+
+
+DIGESTS = """
+import json, sys
+from pathlib import Path
+from generator.build import BuildOptions, build
+from generator.render import inputs_of
+result = build(Path(sys.argv[1]), BuildOptions(lazy=True, search=False, cache=False))
+print(json.dumps({p: (d or b"").hex() for p, v in result.files.items() if (d := inputs_of(v)) is not None}))
+"""
+
+
+def test_inputs_digests_are_the_same_in_every_process(site):
+    """Python salts its string hashes per process, so a set's order (and its pickle) changes from
+    one run to the next: no value a digest reads may depend on it, or the next build makes again
+    what it could keep (a post's code token classes, as a set, remade every tag feed)."""
+    def digests(seed: str) -> dict:
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+        out = subprocess.run([sys.executable, "-c", DIGESTS, str(site)], env=env, capture_output=True,
+                             text=True, check=True)
+        return json.loads(out.stdout)
+
+    first, second = digests("1"), digests("2")
+    assert any(p.endswith("/feed.xml") for p in first) and len(first) > 50
+    assert [p for p in first if first[p] != second.get(p)] == []

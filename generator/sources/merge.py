@@ -61,7 +61,7 @@ def read_entry(kind, ident, name, paths, bundle, root: Path, config: Config, dia
     docs: dict[str, SourceDoc] = {}
     for f in files:
         check_keys(f.located.data, f.located, config.codes, diag, f.path)
-        for key in SHARED_KEYS & f.located.data.keys():
+        for key in [k for k in f.located.data if k in SHARED_KEYS]:  # in the file's order, not a set's
             value = f.located.data[key]
             if key in shared and shared[key] != value:
                 other, other_line = shared_from[key]
