@@ -75,8 +75,9 @@ class Entry(SourceEntry):
     """A published post or page: its source's fields (kind, slug, date, tags, bundle...), with
     `docs` holding each language's Doc, ready to render, instead of the SourceDoc."""
 
-    # its pages (model._entry_plans) per language, once worked out
-    plans: dict = field(default_factory=dict, repr=False, compare=False)
+    # what the model works out of it per language (its pages, how lists show it), kept with it: a
+    # preview's next build hands the same entry back while neither it nor site.yaml changed
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, src: SourceEntry) -> "Entry":
@@ -165,12 +166,19 @@ class Site:
         return [d for d in self.feed_docs(code) if d.audio]
 
     def listing(self, lang: str, posts: list[Entry] | None = None) -> list[Listed]:
-        out = []
+        out, key = [], ("listed", lang)
         for entry in self.posts if posts is None else posts:
-            if lang in entry.docs:
-                out.append(Listed(entry.docs[lang], False))
-            elif self.config.missing_translation == "mark":
-                out.append(Listed(self.fallback_doc(entry, lang), True))
+            listed = entry.cache.get(key)
+            if listed is None:
+                if lang in entry.docs:
+                    listed = Listed(entry.docs[lang], False)
+                elif self.config.missing_translation == "mark":
+                    listed = Listed(self.fallback_doc(entry, lang), True)
+                else:
+                    listed = False  # not in this language's lists
+                entry.cache[key] = listed
+            if listed:
+                out.append(listed)
         return out
 
     def fallback_doc(self, entry: Entry, lang: str) -> Doc:
@@ -280,7 +288,7 @@ def page_plans(site: Site) -> list[PagePlan]:
                                       root=True))
         for entry in site.posts + site.pages + site.unlisted:
             if code in entry.docs:
-                plans += entry.plans.get(code) or _entry_plans(site, entry, code)
+                plans += entry.cache.get(("plans", code)) or _entry_plans(site, entry, code)
         plans.append(PagePlan("tags", code, urls.tags(code)))
         for tag, _count in site.tags_in(code):
             tagged = site.listing(code, site.posts_tagged(tag.key))
@@ -296,8 +304,8 @@ def page_plans(site: Site) -> list[PagePlan]:
 
 def _entry_plans(site: Site, entry: Entry, code: str) -> list[PagePlan]:
     """The pages of an entry's document in `code`: its own, its side-by-side views, the redirects
-    of its old URLs. Kept on the entry, which a preview's next build hands back while neither it
-    nor site.yaml changed; not for one with aliases, which the model may still take away."""
+    of its old URLs. Kept on the entry, but not for one with aliases, which the model may still
+    take away."""
     urls, doc = site.urls, entry.docs[code]
     plans = [PagePlan(entry.kind, code, doc.url, entry=entry)]
     partner = site.partner(entry, code)
@@ -311,7 +319,7 @@ def _entry_plans(site: Site, entry: Entry, code: str) -> list[PagePlan]:
         plans.append(PagePlan("parallel", code, urls.parallel(entry.kind, code, entry.slug, view),
                               entry=entry, other=other))
     if not any(d.source.meta.get("aliases") for d in entry.docs.values()):
-        entry.plans[code] = plans
+        entry.cache[("plans", code)] = plans
     return plans
 
 

@@ -330,8 +330,8 @@ def add_post(fg: FeedGenerator, doc: Doc, site: Site, fmt: str):
 
 def _entry_fields(entry) -> tuple[dict, dict]:
     """An entry's fields and its documents' fields, without the documents' links back to it (nor
-    the pages the entry keeps, which are made of it)."""
-    own = {f.name: getattr(entry, f.name) for f in fields(entry) if f.name not in ("docs", "plans")}
+    what the model keeps with it, which is made of it)."""
+    own = {f.name: getattr(entry, f.name) for f in fields(entry) if f.name not in ("docs", "cache")}
     return own, {code: {f.name: getattr(doc, f.name) for f in fields(doc) if f.name != "entry"}
                  for code, doc in entry.docs.items()}
 
