@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, quote
 from ..constants import FINGERPRINT, IMMUTABLE_CACHE
 from ..render import Lazy
 from ..theme import default_theme_dir
-from .livereload import EVENTS_PATH, PREFIX, SCRIPT, SCRIPT_PATH, STATUS_PATH, script_tag, sse_message
+from .livereload import BUILD_HEADER, EVENTS_PATH, PREFIX, SCRIPT, SCRIPT_PATH, STATUS_PATH, script_tag, sse_message
 from .preview import Preview
 from .request import (MAX_HEAD, BadPath, DeadlineReader, Refused, has_body, host_name, is_loopback,
                       parse_range, parse_request_line, read_fields, request_host, request_path, split_target)
@@ -319,7 +319,9 @@ class Handler(BaseHTTPRequestHandler):
                     return self.plain(HTTPStatus.NOT_FOUND, "not found\n", body)
             else:
                 return self.send_file(status, name, value, body)
-        self.send_bytes(status, value, content_type(name), body, cache=status == HTTPStatus.OK, name=name)
+        page = name.endswith((".html", ".htm"))  # its build, for a tab that fetches it to update itself
+        self.send_bytes(status, value, content_type(name), body, cache=status == HTTPStatus.OK, name=name,
+                        build=token if page else "")
 
     def common_headers(self, name: str) -> None:
         self.send_header("Cache-Control", IMMUTABLE_CACHE if IMMUTABLE.search(name)
@@ -350,7 +352,7 @@ class Handler(BaseHTTPRequestHandler):
         return parse_range(header, size)
 
     def send_bytes(self, status: int, data: bytes, ctype: str, body: bool, cache: bool = False,
-                   name: str = "") -> None:
+                   name: str = "", build: str = "") -> None:
         etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
         if cache and self.not_modified(etag):
             return self.head_only(HTTPStatus.NOT_MODIFIED, etag, name)
@@ -362,6 +364,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("ETag", etag)
         self.send_header("Accept-Ranges", "bytes")
         self.common_headers(name)
+        if build:
+            self.send_header(BUILD_HEADER, build)
         if span:
             first, last = span
             self.send_header("Content-Range", f"bytes {first}-{last}/{len(data)}")
