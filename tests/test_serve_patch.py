@@ -3,13 +3,16 @@ edit changes only what differs in the page, without a navigation, so the reader'
 the theme's script enhanced outside the edit stay; anything it cannot do safely is a full reload."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import REPO, write_site
+from conftest import NOW, REPO, write_site
+from generator.serve.app import Session
 from test_serve_browser import open_and_connect, page  # noqa: F401  (page: a fixture, on this module's site)
+from test_serve_http import request
 
 LONG = "/en/posts/long-walk/"
 NARRATED = "/en/posts/narrated/"
@@ -66,6 +69,20 @@ def edit(site: Path, rel: str, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_every_page_is_served_with_the_token_of_its_build(site):
+    with Session(site, now=NOW) as session:
+        for _ in range(2):  # and again after a rebuild
+            token = session.preview.snapshot()[1]
+            status, headers, body = request(session, LONG)
+            assert status == 200 and headers["x-riji-build"] == token
+            assert f'data-riji-build="{token}"'.encode() in body
+            session.preview.rebuild()
+        assert session.preview.snapshot()[1] != token
+        stylesheet = re.search(rb'href="(/assets/style\.[^"]+\.css)"', body).group(1).decode()
+        status, headers, _ = request(session, stylesheet)
+        assert status == 200 and "x-riji-build" not in headers  # pages only
 
 
 def test_an_edit_changes_the_open_tab_in_place_and_keeps_the_readers_place(page, site):
