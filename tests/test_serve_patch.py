@@ -53,7 +53,8 @@ def site(tmp_path) -> Path:
     mp3 = (REPO / "content/posts/evening-walk-narrated/evening-walk.en.mp3").read_bytes()
     return write_site(tmp_path / "site", {"content/posts/long-walk.en.md": LONG_POST,
                                           "content/posts/narrated/index.en.md": NARRATED_POST,
-                                          "content/posts/narrated/walk.en.mp3": mp3})
+                                          "content/posts/narrated/walk.en.mp3": mp3,
+                                          "content/posts/narrated/walk-again.en.mp3": mp3})
 
 
 def open_live(page, path: str) -> None:
@@ -140,6 +141,20 @@ def test_the_enhanced_player_outside_an_edit_stays_and_an_edit_to_it_reloads(pag
     assert not page.evaluate(SAME_DOCUMENT)
     expect(page.locator(".chapters button")).to_have_count(2)
     expect(page.locator("main")).to_contain_text("There is a grey heron there")
+
+    # another recording changes the <audio> element itself, however little else changes
+    page.evaluate("() => { window.__sameDocument = true; }")
+    edit(site, "content/posts/narrated/index.en.md", "audio: walk.en.mp3", "audio: walk-again.en.mp3")
+    expect(page.locator("figure.audio audio source")).to_have_attribute("src", re.compile("walk-again"))
+    assert not page.evaluate(SAME_DOCUMENT)
+    expect(page.locator(".player-controls")).to_be_visible()
+
+
+def test_a_video_written_into_a_post_reloads(page, site):
+    open_live(page, LONG)
+    edit(site, "content/posts/long-walk.en.md", "Paragraph 8 of", '<video controls></video>\n\nParagraph 8 of')
+    expect(page.locator("main video")).to_have_count(1)
+    assert not page.evaluate(SAME_DOCUMENT)
 
 
 def test_a_change_to_the_heads_stylesheets_reloads(page, site):
