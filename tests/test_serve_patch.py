@@ -44,6 +44,23 @@ A short one, written to be read aloud.
 There is a heron there most evenings.
 """
 
+PAIR_EN = """\
+---
+date: 2025-03-03
+slug: pair
+title: "Both Ways"
+---
+Written in English first.
+"""
+PAIR_ZH = """\
+---
+date: 2025-03-03
+slug: pair
+title: "两种写法"
+---
+先用英文写的。
+"""
+
 SAME_DOCUMENT = "() => window.__sameDocument === true"
 NAVIGATIONS = "() => performance.getEntriesByType('navigation').map(n => n.type)"
 
@@ -53,6 +70,7 @@ def site(tmp_path) -> Path:
     mp3 = (REPO / "content/posts/evening-walk-narrated/evening-walk.en.mp3").read_bytes()
     return write_site(tmp_path / "site", {"content/posts/long-walk.en.md": LONG_POST,
                                           "content/posts/narrated/index.en.md": NARRATED_POST,
+                                          "content/posts/pair.en.md": PAIR_EN, "content/posts/pair.zh.md": PAIR_ZH,
                                           "content/posts/narrated/walk.en.mp3": mp3,
                                           "content/posts/narrated/walk-again.en.mp3": mp3})
 
@@ -185,7 +203,10 @@ def test_a_page_of_another_build_or_none_reloads(page, site, answer):
     assert not page.evaluate(SAME_DOCUMENT)
 
 
-def test_the_error_overlay_and_notice_do_not_stop_an_update_in_place(page, site):
+def test_the_error_overlay_and_the_notice_do_not_stop_an_update_in_place(page, site):
+    from generator.cli import main
+
+    assert main(["status", "--site", str(site), "--sync"]) == 0
     open_live(page, LONG)
     good = (site / "content/posts/long-walk.en.md").read_text("utf-8")
     edit(site, "content/posts/long-walk.en.md", "slug: long-walk", "slug: long-walk\ndate: [broken")
@@ -194,4 +215,14 @@ def test_the_error_overlay_and_notice_do_not_stop_an_update_in_place(page, site)
     (site / "content/posts/long-walk.en.md").write_text(good.replace("Paragraph 2 of", "Paragraph two of"), "utf-8")
     expect(page.locator("main")).to_contain_text("Paragraph two of")
     expect(overlay).to_have_count(0)
+    assert page.evaluate(SAME_DOCUMENT)
+
+    open_live(page, "/en/posts/pair/")
+    edit(site, "content/posts/pair.en.md", "Written in English first.", "Written in English, first.")
+    expect(page.locator("#riji-notice")).to_contain_text("1 translation is outdated")
+    expect(page.locator("main")).to_contain_text("Written in English, first.")
+    assert page.evaluate(SAME_DOCUMENT)
+    edit(site, "content/posts/pair.en.md", "Written in English, first.", "Written in English at first.")
+    expect(page.locator("main")).to_contain_text("Written in English at first.")
+    expect(page.locator("#riji-notice")).to_be_visible()
     assert page.evaluate(SAME_DOCUMENT)
