@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, fields
+from functools import cache
 from datetime import datetime
 from typing import Callable
 from pathlib import Path
@@ -355,7 +356,7 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
     making it, for the next build to hand back: most entries have no local link, alias or sized
     image, so nothing else of the site goes into them, and a save remakes one entry of thousands."""
     diag = Diagnostics(root)
-    by_path = _link_targets(sources)
+    by_path = cache(lambda: _link_targets(sources))  # made when a first link asks
     published = {e.name for e in sources if (drafts or not e.draft) and
                  (future or e.date is None or e.date <= now) and (private or e.visibility != "private")}
     if known is not None and known.get(_SETTINGS) != (config, drafts, root):
@@ -459,14 +460,15 @@ def _entry_inputs(src: SourceEntry, rendered: dict, media: dict | None, outdated
     """What an entry, once made, is made of when nothing else of the site goes into it, or None when
     something does: a local link (its target's URL and state), a bundle's image sizes, an alias
     (checked against every other page)."""
-    if src.bundle is not None and images:
+    if images and src.bundle is not None:
         return None
-    out = [src]
+    out, name = [src], src.name
     for code, sdoc in src.docs.items():
-        r = rendered[(src.name, code)]
-        if r.links or sdoc.meta.get("aliases"):
+        key = (name, code)
+        r = rendered[key]
+        if r.links or "aliases" in sdoc.meta:
             return None
-        out += (r, (media or {}).get((src.name, code)), (outdated or {}).get((src.name, code)))
+        out += (r, media.get(key) if media else None, outdated.get(key) if outdated else None)
     return tuple(out)
 
 
@@ -634,7 +636,7 @@ def _resolve_links(r: Rendered, sdoc: SourceDoc, src: SourceEntry, lang: str, by
                     "beside the post (make it a bundle: <name>/index.<lang>.md)"
                 diag.error(sdoc.path, line, f"'{href}' points at nothing; put the file {where}")
             continue
-        target = by_path.get(os.path.normpath(os.path.join(base_dir, path)))
+        target = by_path().get(os.path.normpath(os.path.join(base_dir, path)))
         frag = urlsplit(href).fragment
         if target is None:
             diag.error(sdoc.path, line, f"link to '{path}', which is not a post or page")
