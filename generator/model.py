@@ -386,7 +386,7 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             entries.append(entry)
             continue
         entry = Entry.of(src)
-        before, texts, alone = len(diag.items), [], True
+        own, texts, alone = Diagnostics(root), [], True  # its own problems, kept with it
 
         def spacing(t: str) -> str:
             texts.append(t)
@@ -398,13 +398,13 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             url = urls.document(src.kind, code, src.slug)
             if url in seen_urls:
                 path, line = src.lines.get("slug", (sdoc.path, 2))
-                diag.error(path, line,
-                           f"same URL /{url} as {diag._rel(seen_urls[url])}; give one of them another 'slug:'")
+                own.error(path, line,
+                          f"same URL /{url} as {own._rel(seen_urls[url])}; give one of them another 'slug:'")
                 alone = False
                 continue
             seen_urls[url] = sdoc.path
             r = rendered[(src.name, code)]
-            resolve = _resolve_links(r, sdoc, src, code, by_path, published, urls, diag, drafts)
+            resolve = _resolve_links(r, sdoc, src, code, by_path, published, urls, own, drafts)
             sizes = images if images and src.bundle is not None else None
             spaced = spacing if config.language(code).cjk_spacing else str
             html, spans, notes, toc, toc_at, title, summary, description = _body(r, sdoc, src, config, resolve,
@@ -412,13 +412,14 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             audio = (media or {}).get((src.name, code))
             entry.docs[code] = Doc(entry, code, title, url, html, summary,
                                    description, text.minutes(r.words, r.cjk), r.headings,
-                                   sdoc.meta, sdoc, audio=audio, chapters=_chapters(src, sdoc, audio, diag),
-                                   episode_type=_episode_type(sdoc, diag), toc=toc, toc_at=toc_at, pinyin=r.pinyin,
+                                   sdoc.meta, sdoc, audio=audio, chapters=_chapters(src, sdoc, audio, own),
+                                   episode_type=_episode_type(sdoc, own), toc=toc, toc_at=toc_at, pinyin=r.pinyin,
                                    blocks=r.blocks, spans=spans, notes=notes,
                                    outdated_from=(outdated or {}).get((src.name, code)),
                                    code_classes=r.code_classes)
+        diag.items.extend(own.items)
         if inputs is not None and alone:
-            made[src.name] = (inputs, entry, tuple(diag.items[before:]), tuple(texts))
+            made[src.name] = (inputs, entry, tuple(own.items), tuple(texts))
         if entry.docs:
             _aliases(entry, config, urls, aliases, diag)
             entries.append(entry)
