@@ -16,7 +16,7 @@ from .constants import CACHE_DIR
 from .media import probe_media
 from .constants import SITE_FILE
 from .diagnostics import Diagnostic, Diagnostics, in_order
-from .inputs import code_digest, digest, files_digest
+from .inputs import code_digest, digest
 from .memo import BuildMemo, load_memo, memo_path, save_memo
 from .parallel import Forked, fork_map
 from .model import Site, build_site, markdown_jobs
@@ -125,7 +125,7 @@ def shared_inputs(root: Path, theme: Theme, asset_urls: dict, statics: dict, opt
         settings = (root / SITE_FILE).read_bytes()
     except OSError:
         return None
-    return digest(code_digest(), settings, files_digest(d / "templates" for d in theme.dirs), theme.strings,
+    return digest(code_digest(), settings, theme.templates_digest, theme.strings,
                   asset_urls, sorted(statics), bool(options.extra_body), options.drafts, options.future)
 
 
@@ -266,14 +266,15 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
         return finish()
     result.config = config
     config_broken = any(d.severity == "error" for d in problems)  # content is still checked, not rendered
-    theme, found = load_theme(root, config.theme, config.codes, config.generated)
-    problems += found
-    result.theme = theme
-    say("reading content")
     memo, memo_file = options.memo, None
     if memo is None and options.cache:  # the preview brings its own memo; `riji build` keeps one on disk
         memo_file = memo_path(root)
         memo = load_memo(memo_file)
+    theme, found = options.memo.theme(load_theme, root, config) if options.memo is not None else \
+        load_theme(root, config.theme, config.codes, config.generated)  # the preview's memo outlives a build
+    problems += found
+    result.theme = theme
+    say("reading content")
     sources = stage(lambda d: read_entries(root, config, d, memo))
     say(f"rendering Markdown of {len(sources)} documents")
     rendered = render_markdown(config, markdown_jobs(sources), options.cores, memo,

@@ -61,6 +61,24 @@ def _bundle_signature(bundle: Path | None) -> tuple:
     return tuple(out)
 
 
+def _tree_signature(folders) -> tuple:
+    """Each folder's files, as (path, modification time, size), below it: a theme's."""
+    out = []
+    for folder in folders:
+        files = []
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                    files.append((path, st.st_mtime_ns, st.st_size))
+                except OSError:
+                    files.append((path, None, None))
+        out.append((str(folder), tuple(files)))
+    return tuple(out)
+
+
 class Layout:
     """What the last complete reading of content/ found: discovery's groups, and which entry each
     Markdown file belongs to."""
@@ -116,6 +134,7 @@ class BuildMemo:
         self.documents: dict = {}
         self.made: dict = {}
         self.lock_read: tuple | None = None  # (translations.lock's stamps, its record, problems)
+        self.theme_read: tuple | None = None  # (what it was loaded from and their stamps, Theme, problems)
         self.text_keys: dict = {}  # id of a Markdown text -> (the text, offset, settings, its cache key)
 
     def begin(self) -> None:
@@ -195,6 +214,23 @@ class BuildMemo:
         recent = sig[1] is not None and sig[1] > time.time_ns() - RACY_NS
         self.lock_read = None if recent else (sig, lock, tuple(problems))
         return lock, problems
+
+    def theme(self, load: Callable, root: Path, config) -> tuple:
+        """`load(root, name, codes, generated)`, the site's Theme and its problems, kept while none
+        of its files changed: a new Environment each rebuild loaded every template again (from the
+        compiled ones, still 2 ms each) and the writer's digest read them all. Loaded again when a
+        file of it was saved within the file system clock's margin of the last check."""
+        asked = (os.path.normpath(root), config.theme, tuple(config.codes), config.generated)
+        if self.theme_read is not None and self.theme_read[0][0] == asked:
+            known, theme, problems = self.theme_read
+            if known[1] == _tree_signature([root / "themes" / config.theme, *theme.dirs]):
+                return theme, list(problems)
+        theme, problems = load(root, config.theme, config.codes, config.generated)
+        stamps = _tree_signature([root / "themes" / config.theme, *theme.dirs])
+        recent = time.time_ns() - RACY_NS
+        settled = all(stamp[1] is None or stamp[1] <= recent for _dir, files in stamps for stamp in files)
+        self.theme_read = ((asked, stamps), theme, tuple(problems)) if settled else None
+        return theme, problems
 
     def keyed(self, key_of: Callable[[str, int, dict], str]) -> Callable[[str, int, dict], str]:
         """`key_of(text, offset, settings)`, a content hash, answered without hashing again for the

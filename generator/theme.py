@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -16,6 +17,7 @@ import jinja2
 from .constants import FINGERPRINT_LENGTH
 from .diagnostics import Diagnostic, Diagnostics, not_utf8
 from .generated import fill_strings
+from .inputs import files_digest
 from .sources.discovery import list_files
 
 from .yamlfile import YamlError, load
@@ -59,6 +61,12 @@ class Theme:
     env: jinja2.Environment
     assets: dict[str, Path] = field(default_factory=dict)  # name -> source file
     data: dict[str, bytes] = field(default_factory=dict)  # name -> contents, of the fingerprinted ones
+
+    @cached_property
+    def templates_digest(self) -> bytes:
+        """Every template file's name and contents, for the writer's inputs digests: worked out
+        once per Theme, which the preview keeps between rebuilds while no file of it changed."""
+        return files_digest(d / "templates" for d in self.dirs)
 
     def root_template(self, name: str) -> str:
         """The template that writes `<html>` for pages of `name`: itself or one it extends."""

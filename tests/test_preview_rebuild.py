@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import generator.memo as memo_module
 import generator.sources as sources
 from generator.memo import BuildMemo
 from generator.render import Lazy
@@ -248,6 +249,29 @@ def test_an_unchanged_entrys_problems_are_reported_again(site):
     assert any("'episode_type' must be one of" in d.message for d in preview.rebuild(set()).diagnostics)
 
 
+def test_the_theme_is_kept_until_a_file_of_it_changes(site, monkeypatch):
+    """Loading it again each rebuild made a new template environment, which loaded every template
+    of the page a tab shows again; a saved template or string file, or a new one, is seen."""
+    import generator.build as build_module
+
+    loads = []
+    load_theme = build_module.load_theme
+    monkeypatch.setattr(build_module, "load_theme", lambda *a: loads.append(a) or load_theme(*a))
+    monkeypatch.setattr(memo_module, "RACY_NS", 0)  # the files were all written just now
+    preview = Preview(site, memo=BuildMemo(), cache=False)
+    preview.rebuild()
+    theme = preview.good.theme
+    assert preview.rebuild({str(p) for p in edit_post(site)}).ok
+    assert preview.good.theme is theme and len(loads) == 1
+    added = site / "themes/default/templates/extra.html"
+    for change in (edit_template, edit_string, lambda root: [added.write_text("new", "utf-8") or added]):
+        assert preview.rebuild({str(p) for p in change(site)}).ok
+        assert preview.good.theme is not theme
+        theme = preview.good.theme
+    assert len(loads) == 4
+    same_as_clean(preview, set(), site)
+
+
 def test_an_error_shown_then_fixed(site):
     preview = Preview(site, memo=BuildMemo(), cache=False)
     preview.rebuild()
@@ -288,14 +312,14 @@ def test_changes_add_up_over_a_build_that_stopped_early(site, monkeypatch, capsy
     config.write_text(good, "utf-8")
     same_as_clean(preview, {str(config)}, site)
 
-    load_theme = build_module.load_theme
+    load_config = build_module.load_config
 
     def crash(*args):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(build_module, "load_theme", crash)
+    monkeypatch.setattr(build_module, "load_config", crash)
     assert not preview.rebuild({str(p) for p in edit_unlinked(site)}).ok
-    monkeypatch.setattr(build_module, "load_theme", load_theme)
+    monkeypatch.setattr(build_module, "load_config", load_config)
     same_as_clean(preview, {str(site / "static/favicon.svg")}, site)
     assert "a bug" in capsys.readouterr().err
 
