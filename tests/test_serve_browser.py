@@ -89,7 +89,19 @@ def test_chinese_page_updates_too(page, site):
     page.evaluate("() => { window.__sameDocument = true; }")
     post.write_text(post.read_text("utf-8").replace("晨光落在", "暮色落在"), "utf-8")
     expect(page.locator("main")).to_contain_text("暮色落在笔记本上")
-    # reloaded, not changed in place: the pinyin toggle's script keeps a copy of the text it shows
+    assert page.evaluate("() => window.__sameDocument") is True  # changed in place
+    # the pinyin toggle's script kept a copy of the text: it shows the new one, with its readings
+    page.locator(".pinyin-toggle").click()
+    expect(page.locator(".prose ruby").first).to_be_visible()
+    expect(page.locator(".prose")).to_contain_text("暮")
+    page.locator(".pinyin-toggle").click()
+    expect(page.locator(".prose")).to_contain_text("暮色落在笔记本上")
+    # while the readings are shown, an edit loads the page again, which shows them for the new text
+    page.locator(".pinyin-toggle").click()
+    expect(page.locator(".prose ruby").first).to_be_visible()
+    post.write_text(post.read_text("utf-8").replace("暮色落在", "夜色落在"), "utf-8")
+    expect(page.locator(".prose")).to_contain_text("夜")
+    expect(page.locator(".prose ruby").first).to_be_visible()
     assert page.evaluate("() => window.__sameDocument") is None
 
 

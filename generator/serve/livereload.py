@@ -171,7 +171,6 @@ SCRIPT = r"""/* riji serve: live reload. Injected by the preview only; `riji bui
      enhanced player outside the edit stays as it is, and so do the reader's place and focus.
      Whenever that is in doubt, the page reloads instead. */
   var GUARDED = "script,audio,video,iframe,form";  /* enhanced by scripts, or holding state */
-  var KEEPS_TEXT = ".pinyin-toggle[data-src]";  /* its script keeps a copy of the text it shows */
 
   function Doubt(why) { this.why = why; }
 
@@ -254,13 +253,14 @@ SCRIPT = r"""/* riji serve: live reload. Injected by the preview only; `riji bui
   }
 
   function patch(old, fresh) {
-    if (document.querySelector(KEEPS_TEXT)) throw new Doubt("a script keeps a copy of the text");
     if (!sameAttributes(old.documentElement, fresh.documentElement)) throw new Doubt("<html> changed");
     var ops = [];
     children(document.head, old.head, fresh.head, ops, true);
     node(document.body, old.body, fresh.body, ops, false);
     ops.forEach(function (op) { op(); });
     document.title = fresh.title;
+    /* for a theme's script that keeps a copy of what it enhanced (the pinyin toggle) */
+    document.dispatchEvent(new CustomEvent("riji:patched"));
   }
 
   var shown = build ? load(build) : Promise.resolve(null);  /* the HTML of the build shown */

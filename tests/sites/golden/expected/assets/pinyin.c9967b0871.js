@@ -71,11 +71,27 @@
       .catch(function () { /* offline: the text stays as it is */ })
       .then(function () { button.disabled = false; });
   }
-  button.hidden = false;
-  button.addEventListener("click", function () {
+  function toggle() {
     var on = button.getAttribute("aria-pressed") !== "true";
     store(on);
     show(on);
-  });
+  }
+  function bind() {
+    button.hidden = false;
+    button.addEventListener("click", toggle);
+  }
+  bind();
   if (stored()) show(true);
+  /* `riji serve` changed the page in place: the plain text is the new one, and the readings are
+     fetched again when asked for; while they are shown, the copy kept cannot be trusted, so the
+     page loads again */
+  document.addEventListener("riji:patched", function () {
+    if (button.getAttribute("aria-pressed") === "true") { location.reload(); return; }
+    var b = document.querySelector(".pinyin-toggle[data-src]"), p = document.querySelector(".prose");
+    if (!b || !p) return;
+    if (b !== button) { button = b; bind(); }
+    prose = p;
+    plain = prose.innerHTML;
+    ruby = null;
+  });
 })();
