@@ -316,14 +316,18 @@ def of_build(entries, rendered: dict, lock: Lock | None, languages: Sequence[str
     made = {}
     documents = []
     for e in entries:
-        made_from = tuple((c, d, rendered.get((e.name, c))) for c, d in e.docs.items() if c in wanted)
         old = remembered.get(e.name)
+        if old is not None and old[4] is e and all(rendered.get((e.name, c)) is r for c, _d, r in old[2]):
+            made[e.name] = old  # the very entry the memo handed back, rendered as it was
+            documents.append(old[3])
+            continue
+        made_from = tuple((c, d, rendered.get((e.name, c))) for c, d in e.docs.items() if c in wanted)
         if old is not None and (old[0], old[1], len(old[2])) == (e.kind, e.slug, len(made_from)) and \
                 all(a[0] == b[0] and a[1] is b[1] and a[2] is b[2] for a, b in zip(old[2], made_from)):
             doc = old[3]
         else:
             doc = document(e, root, {c: list(r.blocks) for c, _d, r in made_from if r is not None}, languages, relative)
-        made[e.name] = (e.kind, e.slug, made_from, doc)
+        made[e.name] = (e.kind, e.slug, made_from, doc, e)
         documents.append(doc)
     if known is not None:
         known.clear()
