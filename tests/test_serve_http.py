@@ -566,3 +566,20 @@ def test_any_request_head_gets_a_status_line_and_no_traceback(server, parts):
     assert not failures, failures
     if response:  # nothing only when the head never ended, e.g. a line of 64 KB without a newline
         assert re.match(rb"HTTP/1\.1 [1-5]\d\d ", response), (data[:200], response[:80])
+
+
+def test_indexing_cut_short_by_the_preview_stopping_is_no_traceback(site, monkeypatch):
+    """Stopping `riji serve` while search indexes: Python, exiting, refuses the indexing's new work
+    (RuntimeError from its thread pool); the preview, closed, lets that go. Open, it is a bug."""
+    import generator.serve.preview as preview_module
+
+    def refused(*args, **kwargs):
+        raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+    preview = Preview(site, now=NOW)
+    preview.rebuild()
+    monkeypatch.setattr(preview_module, "index_languages", refused)
+    with pytest.raises(RuntimeError):
+        preview._index(preview.good)
+    preview.close()
+    preview._index(preview.good)  # no exception

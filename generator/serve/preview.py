@@ -186,9 +186,14 @@ class Preview:
                 self.search_pages.update(pages)
                 return out
 
-            files, problems, self.search_reuse = index_languages(
-                groups, lambda path: inputs_of(good.files[path]), render, good.config.base_path,
-                reuse=self.search_reuse)
+            try:
+                files, problems, self.search_reuse = index_languages(
+                    groups, lambda path: inputs_of(good.files[path]), render, good.config.base_path,
+                    reuse=self.search_reuse)
+            except RuntimeError:  # the preview stopped meanwhile: Python, exiting, takes no new work
+                if self.channel.closed.is_set():
+                    return
+                raise
             offered = {path for paths in groups.values() for path in paths}  # deleted pages are let go
             self.search_pages = {p: v for p, v in self.search_pages.items() if p in offered}
             failed = [p for p in problems if p.severity == "error"]  # Pagefind missing or broken
