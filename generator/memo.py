@@ -62,11 +62,19 @@ def _bundle_signature(bundle: Path | None) -> tuple:
 
 
 def _tree_signature(folders) -> tuple:
-    """Each folder's files, as (path, modification time, size), below it: a theme's."""
+    """Each folder's files, as (path, modification time, size), below it: a theme's. Its folders
+    too (a theme's own, made empty, takes the place of a missing one), and through links, which
+    the theme is read through (each real folder once, so a link to a folder above ends)."""
     out = []
     for folder in folders:
-        files = []
-        for dirpath, dirnames, filenames in os.walk(folder):
+        files, seen = [], set()
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+            real = os.path.realpath(dirpath)
+            if real in seen:
+                dirnames.clear()
+                continue
+            seen.add(real)
+            files.append((dirpath, None, "folder"))
             dirnames.sort()
             for name in sorted(filenames):
                 path = os.path.join(dirpath, name)

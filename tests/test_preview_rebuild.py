@@ -272,6 +272,31 @@ def test_the_theme_is_kept_until_a_file_of_it_changes(site, monkeypatch):
     same_as_clean(preview, set(), site)
 
 
+def test_a_theme_folder_made_where_there_was_none_is_seen(site, monkeypatch):
+    """site.yaml names a theme whose folder is missing: an error, until the folder is made (empty,
+    it falls back to the default theme's files)."""
+    monkeypatch.setattr(memo_module, "RACY_NS", 0)
+    replace(site / "site.yaml", "posts_per_page:", "theme: mine\nposts_per_page:")
+    preview = Preview(site, memo=BuildMemo(), cache=False)
+    assert not preview.rebuild().ok
+    (site / "themes/mine").mkdir()
+    same_as_clean(preview, {str(site / "themes/mine")}, site)
+
+
+def test_a_theme_folder_linked_to_another_in_the_site_is_looked_into(site, monkeypatch):
+    """A theme's static/ may be a link to a folder elsewhere in the site; the theme reads through
+    it, and a stylesheet edited there is seen."""
+    monkeypatch.setattr(memo_module, "RACY_NS", 0)
+    shared = site / "styles"
+    shared.mkdir()
+    (shared / "extra.css").write_text("p { color: red }\n", "utf-8")
+    (site / "themes/default/static").symlink_to(shared)
+    preview = Preview(site, memo=BuildMemo(), cache=False)
+    assert preview.rebuild().ok
+    replace(shared / "extra.css", "red", "blue")
+    same_as_clean(preview, {str(shared / "extra.css")}, site)
+
+
 def test_an_error_shown_then_fixed(site):
     preview = Preview(site, memo=BuildMemo(), cache=False)
     preview.rebuild()
