@@ -420,3 +420,45 @@ def test_a_lock_saved_just_now_is_read_again_by_the_next_rebuild(site):
     assert memo.lock_read is not None  # copied with its old stamps: remembered
     same_as_clean(preview, {str(p) for p in edit_lock(site)}, site)
     assert memo.lock_read is None
+
+
+def test_a_page_rendered_while_search_digests_another_is_its_own(site):
+    """Search's thread works out pages' inputs digests (the values a page's template receives,
+    handed on to its render) while a browser's request renders a page: the thread may switch
+    between any two lines, and a page must never be rendered with another page's values. Here the
+    switch happens inside the request's render, after its first line."""
+    import sys
+
+    preview = Preview(site, memo=BuildMemo(), cache=False)
+    preview.rebuild()
+    files = preview.good.files
+    page, other = files["en/posts/notes-on-solitude/index.html"], files["zh/posts/xie-zuo-de-li-you/index.html"]
+    expected = Preview(site, cache=False)
+    expected.instance, expected.count = preview.instance, preview.count - 1
+    expected.rebuild()
+    want = expected.good.files["en/posts/notes-on-solitude/index.html"].fn()[0]
+    for thread in threading.enumerate():  # the search index of the build, made meanwhile
+        if thread.name == "riji-search":
+            thread.join()
+    page.inputs()  # search's thread: this page's values, kept for its render
+    lines = []
+
+    def trace(frame, event, arg):
+        if event == "call" and frame.f_code.co_name == "values_of" and not lines:
+            return step
+
+    def step(frame, event, arg):
+        if event == "line":
+            lines.append(frame.f_lineno)
+            if len(lines) == 2:  # the request's thread is switched out here: search digests the next page
+                sys.settrace(None)
+                other.inputs()
+        return step
+
+    sys.settrace(trace)
+    try:
+        got = page.fn()[0]  # the request's render
+    finally:
+        sys.settrace(None)
+    assert len(lines) >= 2
+    assert got == want

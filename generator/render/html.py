@@ -391,14 +391,17 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
         ctx.inputs = inputs and digest(inputs, {k: v for k, v in ctx.values.items()
                                                 if not callable(v) and k != "extra_body"})
         contexts[lang.code] = ctx
-    last: list = [None, None]  # (plan, values) worked out for a digest, which a render right after reuses
+    # (plan, values) worked out for a digest, which a render right after reuses: one tuple, read once,
+    # since search's thread digests pages while a request's thread renders one
+    last: list = [None]
     known: dict = {}  # each document view's digest, worked out once
     _VIEWS.clear()  # the last build's documents are let go
 
     def values_of(plan: PagePlan) -> dict:
-        if last[0] is plan:
-            values, last[0], last[1] = last[1], None, None
-            return values
+        hit = last[0]
+        if hit is not None and hit[0] is plan:
+            last[0] = None
+            return hit[1]
         return {**PAGE_KINDS[plan.kind](contexts[plan.lang], plan), "root": plan.root}
 
     def page_inputs(plan: PagePlan) -> bytes | None:
@@ -409,7 +412,7 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
             values = values_of(plan)
         except Exception:  # noqa: BLE001 - rendering will report it
             return None
-        last[0], last[1] = plan, values
+        last[0] = (plan, values)
         return digest(ctx.inputs, plan.kind, values, known=known, shared=(DocView, Card))
 
     def page_bytes(plan: PagePlan):
