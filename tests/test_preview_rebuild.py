@@ -194,9 +194,70 @@ def temporary_file_gone(root):
     return {aside, post}
 
 
+def unchanged_post_becomes_a_draft(root):
+    """写作的理由 has no link: the memo would hand it back. Its neighbours, lists and tags lose it."""
+    return {replace(root / POSTS / "写作的理由.zh.md", "date:", "draft: true\ndate:")}
+
+
+def unchanged_post_becomes_unlisted(root):
+    return {replace(root / POSTS / "写作的理由.zh.md", "date:", "visibility: unlisted\ndate:")}
+
+
+def unchanged_post_becomes_private(root):
+    return {replace(root / POSTS / "写作的理由.zh.md", "date:", "visibility: private\ndate:")}
+
+
+def unchanged_post_becomes_future(root):
+    return {replace(root / POSTS / "写作的理由.zh.md", "date: 2025-06-15", "date: 2099-06-15")}
+
+
+def neighbour_of_an_unchanged_post_moves(root):
+    """The handed-back 写作的理由's older and newer posts change: they belong to the site, not to it."""
+    return {replace(root / POSTS / "2025-01-18-tiktok-refugees.md", "date: 2025-01-18", "date: 2025-07-01")}
+
+
+def unchanged_post_gets_a_translation(root):
+    target = root / POSTS / "写作的理由.en.md"
+    target.write_text("---\ntitle: Why write\ndate: 2025-06-15\ntags: [writing]\n---\nWhy.\n", "utf-8")
+    return {target}
+
+
+def edit_tag_name(root):
+    """A tag's name is in site.yaml: every entry is made again."""
+    return {replace(root / "site.yaml", "writing: {en: Writing", "writing: {en: Writings")}
+
+
+def hide_missing_translations(root):
+    """How lists show a post in one language only is kept with the entry: site.yaml changes it."""
+    return {replace(root / "site.yaml", "missing_translation: mark", "missing_translation: hide")}
+
+
+def add_theme_stylesheet(root):
+    target = root / "themes/default/static/style.css"
+    target.parent.mkdir()
+    target.write_text((REPO / "themes/default/static/style.css").read_text("utf-8") + "\np { margin: 0 }\n", "utf-8")
+    return {target}
+
+
+def remove_theme_strings(root):
+    target = root / "themes/default/i18n.yaml"
+    target.unlink()
+    return {target}
+
+
+def remove_lock(root):
+    """Every translation is untracked now, the unchanged entries' too."""
+    target = root / "translations.lock"
+    target.unlink()
+    return {target}
+
+
 EDITS = [edit_post, edit_split_post, edit_unlinked, edit_page, edit_footnote_string, edit_tags, edit_title, edit_bundle, add_bundle_file, add_post,
          delete_post, rename_post, rename_over_another, delete_bundle, rename_bundle, edit_site_yaml,
-         edit_template, edit_string, edit_lock, temporary_file_gone, slug_onto_an_unchanged_post, delete_linked_bundle, add_language]
+         edit_template, edit_string, edit_lock, temporary_file_gone, slug_onto_an_unchanged_post, delete_linked_bundle, add_language,
+         unchanged_post_becomes_a_draft, unchanged_post_becomes_unlisted, unchanged_post_becomes_private,
+         unchanged_post_becomes_future, neighbour_of_an_unchanged_post_moves, unchanged_post_gets_a_translation,
+         edit_tag_name, hide_missing_translations, add_theme_stylesheet, remove_theme_strings, remove_lock]
 
 
 @pytest.mark.parametrize("change", EDITS, ids=lambda f: f.__name__)
@@ -462,3 +523,17 @@ def test_a_page_rendered_while_search_digests_another_is_its_own(site):
         sys.settrace(None)
     assert len(lines) >= 2
     assert got == want
+
+
+def test_a_theme_file_saved_twice_in_one_tick_is_read_again(site):
+    """Two saves of a template within the file system clock's tick, of the same size, leave the same
+    stamps: a theme loaded from a file saved that lately is not kept."""
+    template = site / "themes/default/templates/post.html"
+    preview = Preview(site, memo=BuildMemo(), cache=False)
+    preview.rebuild()
+    replace(template, "</article>", "<p>one</p></article>")
+    stamp = os.stat(template).st_mtime_ns
+    same_as_clean(preview, {str(template)}, site)
+    replace(template, "<p>one</p>", "<p>two</p>")
+    os.utime(template, ns=(stamp, stamp))
+    same_as_clean(preview, {str(template)}, site)
