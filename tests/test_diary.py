@@ -116,6 +116,18 @@ def test_unlisted_is_built_but_shown_nowhere(tmp_path):
     assert "posts/open-earlier/" in listed  # the check itself sees what is listed
 
 
+def test_an_unlisted_entrys_code_is_highlighted(tmp_path):
+    """The code stylesheet holds the token classes the site's code uses: an unlisted entry's too."""
+    code = "```python\ndef f(x):\n    return 1\n```"
+    result = build_fixture(write_site(tmp_path, {**VISIBILITY_SITE,
+                                                 "content/posts/hidden.md": post("hidden", "2023-03-01", "unlisted",
+                                                                                 body=code)}))
+    assert not errors(result)
+    assert '<span class="k">def</span>' in text_of(result, "en/posts/hidden/index.html")
+    stylesheet = next(p for p in result.files if p.startswith("assets/code."))
+    assert ".prose pre .k{" in text_of(result, stylesheet)
+
+
 def test_private_is_left_out_unless_asked_for(tmp_path):
     site = write_site(tmp_path, VISIBILITY_SITE)
     result = build_fixture(site)

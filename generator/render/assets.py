@@ -50,8 +50,9 @@ TOKEN_RULE = re.compile(r"^\.prose pre \.([\w-]+) ")
 
 def code_classes(site) -> frozenset[str]:
     """The Pygments token classes the site's code blocks use: the code stylesheet holds only theirs.
-    Each document's were found when its Markdown was rendered (and cached with it)."""
-    return frozenset().union(*(doc.code_classes for entry in site.posts + site.pages for doc in entry.docs.values()))
+    Each document's were found when its Markdown was rendered (and cached with it). Every entry
+    built counts, an unlisted one too."""
+    return frozenset().union(*(doc.code_classes for entry in site.entries for doc in entry.docs.values()))
 
 
 @lru_cache(maxsize=64)
