@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import pickle
 from functools import lru_cache
 from importlib import metadata
@@ -67,15 +68,31 @@ def code_digest() -> bytes:
     return h.digest()
 
 
+def walk(folder):
+    """(folder, its file names) below `folder`, sorted, through links to folders as Jinja's loader
+    reads templates, each real folder once (a link to a folder above ends there)."""
+    seen = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames.clear()
+            continue
+        seen.add(real)
+        dirnames.sort()
+        yield dirpath, sorted(filenames)
+
+
 def files_digest(folders) -> bytes:
     """Every file below `folders` (names and contents), e.g. a theme's templates."""
     h = hashlib.blake2b(digest_size=20)
     for folder in folders:
         folder = Path(folder)
         h.update(str(folder).encode() + b"\0")
-        if folder.is_dir():
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        for dirpath, names in walk(folder):
+            for name in names:
+                path = Path(dirpath, name)
+                if path.is_file():
+                    h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.digest()
 
 

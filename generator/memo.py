@@ -24,6 +24,7 @@ from pathlib import Path
 from . import cachefiles
 from .constants import CACHE_DIR, RACY_NS, SITE_FILE, TRANSLATIONS_LOCK
 from .diagnostics import Diagnostics
+from .inputs import walk
 
 
 def _signature(path: Path) -> tuple:
@@ -67,16 +68,10 @@ def _tree_signature(folders) -> tuple:
     the theme is read through (each real folder once, so a link to a folder above ends)."""
     out = []
     for folder in folders:
-        files, seen = [], set()
-        for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-            real = os.path.realpath(dirpath)
-            if real in seen:
-                dirnames.clear()
-                continue
-            seen.add(real)
+        files = []
+        for dirpath, filenames in walk(folder):
             files.append((dirpath, None, "folder"))
-            dirnames.sort()
-            for name in sorted(filenames):
+            for name in filenames:
                 path = os.path.join(dirpath, name)
                 try:
                     st = os.stat(path)

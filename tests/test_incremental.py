@@ -132,6 +132,20 @@ def test_after_each_edit_the_output_is_a_clean_builds(themed, tmp_path, change):
     assert tree(themed / "output") == clean(themed, tmp_path)
 
 
+def test_a_template_in_a_folder_linked_into_the_theme_is_seen(themed, tmp_path):
+    """Templates are read through a link to a folder (in the site); one edited there makes its
+    pages again."""
+    parts = themed / "parts"
+    parts.mkdir()
+    (parts / "note.html").write_text("<p>first note</p>\n", "utf-8")
+    (themed / "themes/default/templates/parts").symlink_to(parts)
+    replace(themed / "themes/default/templates/post.html", "</article>", '{% include "parts/note.html" %}</article>')
+    incremental(themed)
+    replace(parts / "note.html", "first", "second")
+    incremental(themed)
+    assert tree(themed / "output") == clean(themed, tmp_path)
+
+
 def test_no_op_build_makes_no_page_and_forked_workers_keep_files_too(site, tmp_path, monkeypatch):
     first = incremental(site)
     again = build_to(site, site / "output", BuildOptions(workers=1, reuse=False))  # not the no-op shortcut
