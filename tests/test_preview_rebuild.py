@@ -222,6 +222,14 @@ def unchanged_post_gets_a_translation(root):
     return {target}
 
 
+def replace_recording(root):
+    """The handed-back 写作的理由's recording, another file under the same name: its length and
+    duration change, so its page, feeds and podcast do."""
+    target = root / "static/audio/xie-zuo-de-li-you.zh.mp3"
+    shutil.copyfile(root / POSTS / "evening-walk-narrated/evening-walk.en.mp3", target)
+    return {target}
+
+
 def edit_tag_name(root):
     """A tag's name is in site.yaml: every entry is made again."""
     return {replace(root / "site.yaml", "writing: {en: Writing", "writing: {en: Writings")}
@@ -257,7 +265,7 @@ EDITS = [edit_post, edit_split_post, edit_unlinked, edit_page, edit_footnote_str
          edit_template, edit_string, edit_lock, temporary_file_gone, slug_onto_an_unchanged_post, delete_linked_bundle, add_language,
          unchanged_post_becomes_a_draft, unchanged_post_becomes_unlisted, unchanged_post_becomes_private,
          unchanged_post_becomes_future, neighbour_of_an_unchanged_post_moves, unchanged_post_gets_a_translation,
-         edit_tag_name, hide_missing_translations, add_theme_stylesheet, remove_theme_strings, remove_lock]
+         replace_recording, edit_tag_name, hide_missing_translations, add_theme_stylesheet, remove_theme_strings, remove_lock]
 
 
 @pytest.mark.parametrize("change", EDITS, ids=lambda f: f.__name__)
