@@ -63,21 +63,22 @@ def _bundle_signature(bundle: Path | None) -> tuple:
 
 
 def _tree_signature(folders) -> tuple:
-    """Each folder's files, as (path, modification time, size), below it: a theme's. Its folders
+    """Each folder's files, as (path, latest of modification and change time, size, inode), below
+    it: a theme's. Its folders
     too (a theme's own, made empty, takes the place of a missing one), and through links, which
     the theme is read through (each real folder once, so a link to a folder above ends)."""
     out = []
     for folder in folders:
         files = []
         for dirpath, filenames in walk(folder):
-            files.append((dirpath, None, "folder"))
+            files.append((dirpath, None, "folder", None))
             for name in filenames:
                 path = os.path.join(dirpath, name)
                 try:
-                    st = os.stat(path)
-                    files.append((path, st.st_mtime_ns, st.st_size))
+                    st = os.stat(path)  # the change time too: `cp -p` or `touch -r` set an older mtime
+                    files.append((path, max(st.st_mtime_ns, st.st_ctime_ns), st.st_size, st.st_ino))
                 except OSError:
-                    files.append((path, None, None))
+                    files.append((path, None, None, None))
         out.append((str(folder), tuple(files)))
     return tuple(out)
 

@@ -341,6 +341,21 @@ def test_the_theme_is_kept_until_a_file_of_it_changes(site, monkeypatch):
     same_as_clean(preview, set(), site)
 
 
+def test_a_theme_file_put_back_with_an_older_time_is_seen(site, monkeypatch):
+    """`cp -p`, `touch -r` or `rsync -a` give a file an older modification time, here the very
+    time and size it had: the change time still moves."""
+    monkeypatch.setattr(memo_module, "RACY_NS", 0)
+    preview = Preview(site, memo=BuildMemo(), cache=False)
+    preview.rebuild()
+    template = site / "themes/default/templates/post.html"
+    before = template.stat()
+    text = template.read_text("utf-8")
+    template.write_text(text.replace("</article>", "</ARTICLE>"), "utf-8")  # the same size
+    os.utime(template, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert template.stat().st_size == before.st_size
+    same_as_clean(preview, {str(template)}, site)
+
+
 def test_a_theme_folder_made_where_there_was_none_is_seen(site, monkeypatch):
     """site.yaml names a theme whose folder is missing: an error, until the folder is made (empty,
     it falls back to the default theme's files)."""
