@@ -63,10 +63,9 @@ def _bundle_signature(bundle: Path | None) -> tuple:
 
 
 def _tree_signature(folders) -> tuple:
-    """Each folder's files, as (path, latest of modification and change time, size, inode), below
-    it: a theme's. Its folders
-    too (a theme's own, made empty, takes the place of a missing one), and through links, which
-    the theme is read through (each real folder once, so a link to a folder above ends)."""
+    """Each folder's files below it (a theme's), as (path, latest of modification and change time,
+    size, inode), and its folders too (a theme's own, made empty, takes the place of a missing
+    one), through links, which the theme is read through (each real folder once)."""
     out = []
     for folder in folders:
         files = []
