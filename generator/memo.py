@@ -28,11 +28,13 @@ from .inputs import walk
 
 
 def _signature(path: Path) -> tuple:
+    """(path, modification time, size, inode, change time): `cp -p`, `touch -r` or `rsync -a` put a
+    file back with an older modification time, but its change time moves."""
     try:
         st = os.stat(path)
     except OSError:
         return (str(path), None)
-    return (str(path), st.st_mtime_ns, st.st_size, st.st_ino)
+    return (str(path), st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
 
 
 def _digests(key: tuple, paths) -> tuple | None:
@@ -63,21 +65,15 @@ def _bundle_signature(bundle: Path | None) -> tuple:
 
 
 def _tree_signature(folders) -> tuple:
-    """Each folder's files below it (a theme's), as (path, latest of modification and change time,
-    size, inode), and its folders too (a theme's own, made empty, takes the place of a missing
-    one), through links, which the theme is read through (each real folder once)."""
+    """Each folder's files below it (a theme's), as `_signature`s, and its folders too (a theme's
+    own, made empty, takes the place of a missing one), through links, which the theme is read
+    through (each real folder once)."""
     out = []
     for folder in folders:
         files = []
         for dirpath, filenames in walk(folder):
             files.append((dirpath, None, "folder", None))
-            for name in filenames:
-                path = os.path.join(dirpath, name)
-                try:
-                    st = os.stat(path)  # the change time too: `cp -p` or `touch -r` set an older mtime
-                    files.append((path, max(st.st_mtime_ns, st.st_ctime_ns), st.st_size, st.st_ino))
-                except OSError:
-                    files.append((path, None, None, None))
+            files += (_signature(Path(dirpath, name)) for name in filenames)
         out.append((str(folder), tuple(files)))
     return tuple(out)
 

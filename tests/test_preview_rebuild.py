@@ -341,6 +341,20 @@ def test_the_theme_is_kept_until_a_file_of_it_changes(site, monkeypatch):
     same_as_clean(preview, set(), site)
 
 
+def test_a_post_put_back_with_an_older_time_is_read_again(site, monkeypatch):
+    """The same for a post: its modification time and size as they were, its change time moved."""
+    monkeypatch.setattr(memo_module, "RACY_NS", 0)
+    preview = Preview(site, memo=BuildMemo(), cache=False)
+    preview.rebuild()
+    post = site / POSTS / "notes-on-solitude.md"
+    before = post.stat()
+    text = post.read_text("utf-8")
+    post.write_text(text.replace("Notes on Solitude", "NOTES ON SOLITUDE", 1), "utf-8")  # the same size
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert post.stat().st_size == before.st_size
+    same_as_clean(preview, {str(post)}, site)
+
+
 def test_a_theme_file_put_back_with_an_older_time_is_seen(site, monkeypatch):
     """`cp -p`, `touch -r` or `rsync -a` give a file an older modification time, here the very
     time and size it had: the change time still moves."""
