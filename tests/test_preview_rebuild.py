@@ -78,7 +78,7 @@ def edit_split_post(root):
 
 
 def edit_unlinked(root):
-    """A post without links to others: its finished body is remembered between builds."""
+    """A post without links to others: the memo hands its entry back between builds."""
     return {replace(root / POSTS / "写作的理由.zh.md", "## 周记里的谎\n", "## 周记里的谎\n\n新的一段。\n")}
 
 
