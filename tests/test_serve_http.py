@@ -583,3 +583,25 @@ def test_indexing_cut_short_by_the_preview_stopping_is_no_traceback(site, monkey
         preview._index(preview.good)
     preview.close()
     preview._index(preview.good)  # no exception
+
+
+def test_the_tabs_are_told_before_the_old_build_is_freed_or_search_starts(site):
+    """Freeing the replaced build and indexing the new one both hold the interpreter for
+    milliseconds: they wait until the open tabs have been told of the new build."""
+    import threading
+    import weakref
+
+    preview = Preview(site, now=NOW)
+    preview.rebuild()
+    replaced = weakref.ref(preview.good)
+    seen, indexed = [], threading.Event()
+    publish = preview.publish
+    preview.publish = lambda: (seen.append(("told", replaced() is not None)), publish())
+    preview._index = lambda good: (seen.append(("indexed", good is preview.good)), indexed.set())
+    assert preview.good.config.search["enabled"]
+    preview.rebuild({str(site / "content/posts/first-light.md")})
+    assert indexed.wait(5)
+    assert seen == [("told", True), ("indexed", True)]
+    assert replaced() is not None  # until the preview is idle
+    preview.close()
+    assert replaced() is None

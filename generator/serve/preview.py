@@ -24,6 +24,7 @@ from ..translations.status import summary
 from .livereload import Channel, script_tag, sse_message
 
 FINGERPRINT = re.compile(FINGERPRINT_PATTERN + r"(?=\.css$)")
+SEARCH_DELAY = 0.1  # seconds from telling the tabs to indexing the new build for search
 
 
 class IdleCollector:
@@ -38,6 +39,13 @@ class IdleCollector:
         self.lock = threading.Lock()
         self.timer: threading.Timer | None = None
         self.was_enabled = gc.isenabled()
+        self.kept: list = []  # let go of at the next collection
+
+    def keep(self, garbage) -> None:
+        """Hold `garbage` (a replaced build) until the preview is idle, so that its memory is freed
+        off the path from a save to the browser too."""
+        with self.lock:
+            self.kept = [*self.kept[-1:], garbage]  # saves in a row free one build each, as before
 
     @contextmanager
     def paused(self):
@@ -61,6 +69,7 @@ class IdleCollector:
             if self.timer is None or threading.current_thread() is not self.timer:
                 return  # a newer rebuild took over
             self.timer = None
+            self.kept.clear()
             gc.collect()
             if self.was_enabled:
                 gc.enable()
@@ -72,6 +81,7 @@ class IdleCollector:
                 self.timer = None
                 if self.was_enabled:
                     gc.enable()
+            self.kept.clear()
 
 
 def present(changed: set[str] | None) -> list[str]:
@@ -144,16 +154,22 @@ class Preview:
                     css_only = (bool(present(changed)) and self.good is not None and not self.errors
                                 and all(p.endswith(".css") for p in present(changed)))
                     self.previous_token, self.token = self.token, token
-                    self.good, self.errors = result, []
+                    replaced, self.good, self.errors = self.good, result, []
                     self.kind = "css" if css_only else "reload"
                     self.hrefs = self._stylesheets(result, token) if css_only else {}
+                # freeing the old build's objects takes milliseconds: not before the tabs are told
+                self.collector.keep(replaced)
                 rendered = self._prerender()
-                if result.config is not None and result.config.search["enabled"]:
-                    threading.Thread(target=self._index, args=(result,), name="riji-search", daemon=True).start()
             else:
                 with self.lock:
                     self.errors = errors
             self.publish()
+            if not errors and result.config is not None and result.config.search["enabled"]:
+                # a moment later: indexing holds the interpreter, and would slow the tabs' fetch of
+                # the page they were just told of
+                search = threading.Timer(SEARCH_DELAY, self._index, args=(result,))
+                search.name, search.daemon = "riji-search", True
+                search.start()
             with self.lock:
                 ok = not self.errors
                 kind = self.kind if ok else "error"
