@@ -2,6 +2,7 @@
 everything and no list is shared between stages."""
 from __future__ import annotations
 
+import functools
 import os
 
 from dataclasses import dataclass, field
@@ -20,6 +21,14 @@ class Diagnostic:
         return f"{where}: {self.severity}: {self.message}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _below(path: str, root: str) -> str | None:
+    """`path` relative to `root` when it lies below it as written; a pure function of the two strings,
+    so remembered: a site with a hundred warnings asks it for a hundred paths every rebuild."""
+    a, b = os.path.abspath(path), os.path.abspath(root)
+    return Path(os.path.relpath(a, b)).as_posix() if a.startswith(b.rstrip(os.sep) + os.sep) else None
+
+
 @dataclass
 class Diagnostics:
     """One stage's collector, local to it (its `items` are what the stage returns); `root` makes
@@ -31,13 +40,13 @@ class Diagnostics:
     def _rel(self, path: Path | str | None) -> str:
         if path is None:
             return "site"
-        p = Path(path)
         if self.root is not None:  # the path as written, not its link's target (nor a loop's error)
-            for resolve in (os.path.abspath, os.path.realpath):  # realpath (a stat per part) only if needed
-                a, b = resolve(p), resolve(self.root)
-                if a.startswith(b.rstrip(os.sep) + os.sep):
-                    return Path(os.path.relpath(a, b)).as_posix()
-        return p.as_posix()
+            if (rel := _below(str(path), str(self.root))) is not None:
+                return rel
+            a, b = os.path.realpath(path), os.path.realpath(self.root)  # a stat per part: only if needed
+            if a.startswith(b.rstrip(os.sep) + os.sep):
+                return Path(os.path.relpath(a, b)).as_posix()
+        return Path(path).as_posix()
 
     def error(self, path: Path | str | None, line: int | None, message: str) -> None:
         self.items.append(Diagnostic(self._rel(path), line, message))

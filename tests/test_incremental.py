@@ -231,7 +231,7 @@ def track_pages(monkeypatch, attribute: str) -> Counter:
         for path, page in out.items():
             call = getattr(page, attribute)
             if call is not None:
-                setattr(page, attribute, lambda call=call, path=path: (calls.update([path]), call())[1])
+                setattr(page, attribute, lambda *arg, call=call, path=path: (calls.update([path]), call(*arg))[1])
         return out
 
     monkeypatch.setattr(build_module, "render_html", tracked)

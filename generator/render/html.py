@@ -431,7 +431,7 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
         own.error(where[0], where[1], f"{TEMPLATE_ERROR}{plan.url}: {problem}")
         return None, own.items
 
-    return {plan.output: Lazy(partial(page_bytes, plan), partial(page_inputs, plan)) for plan in page_plans(site)}
+    return {plan.output: Lazy(page_bytes, page_inputs, plan) for plan in page_plans(site)}
 
 
 def _absolute_image(doc: Doc, urls) -> str | None:
