@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic, Diagnostics, in_order
 from .inputs import code_digest, digest
 from .memo import BuildMemo, load_memo, memo_path, save_memo
 from .parallel import Forked, fork_map
-from .model import Site, build_site, markdown_jobs
+from .model import Site, build_site
 from .render import Lazy, Output, inputs_of, materialize, work_out_inputs
 from .render.assets import code_classes, theme_assets
 from .render.diary import render_on_this_day
@@ -151,30 +151,44 @@ def markdown_settings(config: Config, strings: dict) -> dict[str, dict]:
             for lang in config.languages}
 
 
-def render_markdown(config: Config, jobs, workers: int, memo: BuildMemo | None = None,
+def render_markdown(config: Config, sources, workers: int, memo: BuildMemo | None = None,
                     settings: dict | None = None) -> dict:
-    """Render every document's Markdown on both cores, reusing what `memo` remembers by content hash."""
+    """Render every document's Markdown on both cores, reusing what `memo` remembers by content
+    hash. An entry the memo handed back (the very object of the last build) keeps its documents'
+    keys, unhashed: on a preview rebuild that is all of them but the one saved."""
     settings = settings or markdown_settings(config, {})
     cache: dict = memo.markdown if memo is not None else {}
-    key_of = memo.keyed(_cache_key) if memo is not None else _cache_key
-    keys = [key_of(text, off, settings[code]) for _, text, code, off in jobs]
-    missing = [(k, (text, off, settings[code])) for k, (_, text, code, off) in zip(keys, jobs)
-               if k not in cache]
-    if any(s["pinyin"] for _key, (_text, _offset, s) in missing):
+    before = memo.markdown_keys if memo is not None and memo.markdown_settings == settings else {}
+    keyed: dict = {}  # entry name -> (the entry, ((entry name, lang), key) of each document)
+    missing = {}
+    for entry in sources:
+        old = before.get(entry.name)
+        if old is None or old[0] is not entry:
+            pairs = []
+            for code, doc in entry.docs.items():
+                job = (doc.body, doc.body_line - 1, settings[code])
+                key = _cache_key(*job)
+                pairs.append(((entry.name, code), key))
+                if key not in cache:
+                    missing[key] = job
+            old = (entry, tuple(pairs))
+        keyed[entry.name] = old
+    if any(s["pinyin"] for _text, _offset, s in missing.values()):
         pinyin.dictionary()  # loaded once, before the workers fork, so they share it
-    if any(s["cjk_spacing"] for _key, (_text, _offset, s) in missing):
+    if any(s["cjk_spacing"] for _text, _offset, s in missing.values()):
         typography.pangu_spacing()  # the same
-    parts, _forked = fork_map(_render_chunk, missing, None, workers, PARALLEL_THRESHOLD)
+    parts, _forked = fork_map(_render_chunk, list(missing.items()), None, workers, PARALLEL_THRESHOLD)
     fresh = {key: r for part in parts for key, r in part}
     out = {}
     used = {}
-    for key, (ident, *_rest) in zip(keys, jobs):
-        r = cache.get(key) or fresh[key]
-        used[key] = r
-        out[ident] = r
+    for _entry, pairs in keyed.values():
+        for ident, key in pairs:
+            r = cache.get(key) or fresh[key]
+            used[key] = r
+            out[ident] = r
     if memo is not None:
         memo.markdown_changed = bool(fresh) or len(used) != len(cache)
-        memo.markdown = used
+        memo.markdown, memo.markdown_keys, memo.markdown_settings = used, keyed, settings
     return out
 
 
@@ -277,7 +291,7 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     say("reading content")
     sources = stage(lambda d: read_entries(root, config, d, memo))
     say(f"rendering Markdown of {len(sources)} documents")
-    rendered = render_markdown(config, markdown_jobs(sources), options.cores, memo,
+    rendered = render_markdown(config, sources, options.cores, memo,
                                markdown_settings(config, theme.strings))
     lock, found = memo.read_lock(read_lock, root) if memo is not None else read_lock(root)  # a source too:
     # what each translation was last synced with

@@ -134,7 +134,10 @@ class BuildMemo:
         self.made: dict = {}
         self.lock_read: tuple | None = None  # (translations.lock's stamps, its record, problems)
         self.theme_read: tuple | None = None  # (what it was loaded from and their stamps, Theme, problems)
-        self.text_keys: dict = {}  # id of a Markdown text -> (the text, offset, settings, its cache key)
+        # entry name -> (the entry, ((entry, lang), key) of its documents), with the settings they
+        # were keyed with: an entry handed back again needs none of its texts hashed
+        self.markdown_keys: dict = {}
+        self.markdown_settings: dict | None = None
 
     def begin(self) -> None:
         """A new build: count afresh, and learn which entries still exist."""
@@ -230,23 +233,6 @@ class BuildMemo:
         settled = all(stamp[1] is None or stamp[1] <= recent for _dir, files in stamps for stamp in files)
         self.theme_read = ((asked, stamps), theme, tuple(problems)) if settled else None
         return theme, problems
-
-    def keyed(self, key_of: Callable[[str, int, dict], str]) -> Callable[[str, int, dict], str]:
-        """`key_of(text, offset, settings)`, a content hash, answered without hashing again for the
-        very text object it hashed last build (an entry the memo handed back), with the same offset
-        and settings."""
-        known, self.text_keys = self.text_keys, {}
-
-        def remembered(text: str, offset: int, settings: dict) -> str:
-            old = known.get(id(text))
-            if old is not None and old[0] is text and old[1] == offset and old[2] == settings:
-                key = old[3]
-            else:
-                key = key_of(text, offset, settings)
-            self.text_keys[id(text)] = (text, offset, settings, key)
-            return key
-
-        return remembered
 
     def read_entry(self, read, kind, ident, name, paths, bundle, root: Path, config, unchanged: bool = False) -> tuple:
         """`read(kind, ident, name, paths, bundle, root, config, diag)` with a collector of its own,

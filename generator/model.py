@@ -324,12 +324,6 @@ def _entry_plans(site: Site, entry: Entry, code: str) -> list[PagePlan]:
     return plans
 
 
-def markdown_jobs(entries: list[SourceEntry]) -> list[tuple[tuple[str, str], str, str, int]]:
-    """What `build` must render: ((entry, lang), text, lang, first line)."""
-    return [((entry.name, code), doc.body, code, doc.body_line - 1)
-            for entry in entries for code, doc in entry.docs.items()]
-
-
 def _summary(meta: dict, html: str) -> str:
     if meta.get("summary"):
         return str(meta["summary"]).strip()
