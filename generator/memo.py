@@ -199,6 +199,8 @@ class BuildMemo:
             used[text] = out
             return out
 
+        remembered.keep = used.update  # texts already spaced, as {text: spaced}: kept at once
+
         def done() -> None:
             self.spaced_changed = used.keys() != known.keys()
             self.spaced = used

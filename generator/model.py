@@ -356,6 +356,7 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
     if known is not None and known.get(_SETTINGS) != (config, drafts, root):
         known.clear()  # another site.yaml (or --drafts): every document is made again
     made: dict = {_SETTINGS: (config, drafts, root)}
+    keep = getattr(space, "keep", None)  # the memo's: takes a handed-back entry's {text: spaced} at once
 
     entries: list[Entry] = []
     seen_urls: dict[str, Path] = {}
@@ -372,19 +373,22 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                 not any(doc.url in seen_urls for doc in old[1].docs.values()):
             entry, problems, texts = old[1], old[2], old[3]
             diag.items.extend(problems)
-            for t in texts:  # the spacing memo keeps what this build asked for
-                space(t)
+            if keep is not None:  # the spacing memo keeps what this build asked for
+                keep(texts)
+            else:
+                for t in texts:
+                    space(t)
             for doc in entry.docs.values():
                 seen_urls[doc.url] = doc.source.path
             made[src.name] = old
             entries.append(entry)
             continue
         entry = Entry.of(src)
-        own, texts, alone = Diagnostics(root), [], True  # its own problems, kept with it
+        own, texts, alone = Diagnostics(root), {}, True  # its own problems, kept with it
 
         def spacing(t: str) -> str:
-            texts.append(t)
-            return space(t)
+            texts[t] = out = space(t)
+            return out
 
         for code, sdoc in src.docs.items():
             if sdoc.draft and not drafts:
@@ -413,7 +417,7 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                                    code_classes=r.code_classes)
         diag.items.extend(own.items)
         if inputs is not None and alone:
-            made[src.name] = (inputs, entry, tuple(own.items), tuple(texts))
+            made[src.name] = (inputs, entry, tuple(own.items), texts)
         if entry.docs:
             _aliases(entry, config, urls, aliases, diag)
             entries.append(entry)
