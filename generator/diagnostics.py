@@ -21,12 +21,16 @@ class Diagnostic:
         return f"{where}: {self.severity}: {self.message}"
 
 
+def _inside(a: str, b: str) -> str | None:
+    """`a` relative to `b`, as a POSIX path, when it lies below it; else None."""
+    return Path(os.path.relpath(a, b)).as_posix() if a.startswith(b.rstrip(os.sep) + os.sep) else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _below(path: str, root: str) -> str | None:
     """`path` relative to `root` when it lies below it as written; a pure function of the two strings,
     so remembered: a site with a hundred warnings asks it for a hundred paths every rebuild."""
-    a, b = os.path.abspath(path), os.path.abspath(root)
-    return Path(os.path.relpath(a, b)).as_posix() if a.startswith(b.rstrip(os.sep) + os.sep) else None
+    return _inside(os.path.abspath(path), os.path.abspath(root))
 
 
 @dataclass
@@ -41,11 +45,11 @@ class Diagnostics:
         if path is None:
             return "site"
         if self.root is not None:  # the path as written, not its link's target (nor a loop's error)
-            if (rel := _below(str(path), str(self.root))) is not None:
+            rel = _below(str(path), str(self.root))
+            if rel is None:  # realpath (a stat per part) only if needed
+                rel = _inside(os.path.realpath(path), os.path.realpath(self.root))
+            if rel is not None:
                 return rel
-            a, b = os.path.realpath(path), os.path.realpath(self.root)  # a stat per part: only if needed
-            if a.startswith(b.rstrip(os.sep) + os.sep):
-                return Path(os.path.relpath(a, b)).as_posix()
         return Path(path).as_posix()
 
     def error(self, path: Path | str | None, line: int | None, message: str) -> None:

@@ -356,7 +356,8 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
     if known is not None and known.get(_SETTINGS) != (config, drafts, root):
         known.clear()  # another site.yaml (or --drafts): every document is made again
     made: dict = {_SETTINGS: (config, drafts, root)}
-    keep = getattr(space, "keep", None)  # the memo's: takes a handed-back entry's {text: spaced} at once
+    # the memo's spacing keeps a handed-back entry's {text: spaced} at once; plain spacing keeps nothing
+    keep = getattr(space, "keep", lambda _texts: None)
 
     entries: list[Entry] = []
     seen_urls: dict[str, Path] = {}
@@ -373,11 +374,7 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                 not any(doc.url in seen_urls for doc in old[1].docs.values()):
             entry, problems, texts = old[1], old[2], old[3]
             diag.items.extend(problems)
-            if keep is not None:  # the spacing memo keeps what this build asked for
-                keep(texts)
-            else:
-                for t in texts:
-                    space(t)
+            keep(texts)  # the spacing memo keeps what this build asked for
             for doc in entry.docs.values():
                 seen_urls[doc.url] = doc.source.path
             made[src.name] = old

@@ -538,7 +538,7 @@ def test_a_page_rendered_while_search_digests_another_is_its_own(site):
     for thread in threading.enumerate():  # the search index of the build, made meanwhile
         if thread.name == "riji-search":
             thread.join()
-    page.inputs(page.arg)  # search's thread: this page's values, kept for its render
+    page.inputs(*page.args)  # search's thread: this page's values, kept for its render
     lines = []
 
     def trace(frame, event, arg):
@@ -550,12 +550,12 @@ def test_a_page_rendered_while_search_digests_another_is_its_own(site):
             lines.append(frame.f_lineno)
             if len(lines) == 2:  # the request's thread is switched out here: search digests the next page
                 sys.settrace(None)
-                other.inputs(other.arg)
+                other.inputs(*other.args)
         return step
 
     sys.settrace(trace)
     try:
-        got = page.fn(page.arg)[0]  # the request's render
+        got = page.fn(*page.args)[0]  # the request's render
     finally:
         sys.settrace(None)
     assert len(lines) >= 2

@@ -12,7 +12,7 @@ from ..parallel import fork_map
 
 PARALLEL_FILES = 400  # below this many files, forking workers costs more than it saves
 
-_UNKNOWN = object()  # a Lazy's digest not yet worked out; a Lazy without an argument
+_UNKNOWN = object()  # a Lazy's digest not yet worked out
 Made = tuple["bytes | None", tuple[Diagnostic, ...]]  # a lazy file's bytes (None: failed) and its problems
 
 
@@ -26,18 +26,17 @@ class Lazy:
     cannot tell): the writer keeps last build's file instead of rendering when it is unchanged.
     `inputs_of` works it out once (search asks first, then the writer's forked workers).
 
-    With `arg`, both functions are called with it: `Lazy(page, digest, plan)` rather than two
-    partials, for a preview rebuild that makes one per page."""
+    Both functions are called with `args`: `Lazy(page, digest, plan)` rather than two partials,
+    for a preview rebuild that makes one per page."""
 
-    __slots__ = ("fn", "made", "inputs", "digest", "arg")
+    __slots__ = ("fn", "made", "inputs", "digest", "args")
 
-    def __init__(self, fn: Callable[..., Made], inputs: Callable[..., "bytes | None"] | None = None,
-                 arg=_UNKNOWN):
-        self.fn, self.made, self.inputs, self.digest, self.arg = fn, None, inputs, _UNKNOWN, arg
+    def __init__(self, fn: Callable[..., Made], inputs: Callable[..., "bytes | None"] | None = None, *args):
+        self.fn, self.made, self.inputs, self.digest, self.args = fn, None, inputs, _UNKNOWN, args
 
     def __call__(self) -> Made:
         if self.made is None:
-            value, problems = self.fn() if self.arg is _UNKNOWN else self.fn(self.arg)
+            value, problems = self.fn(*self.args)
             self.made = (value, tuple(problems))
         return self.made
 
@@ -50,7 +49,7 @@ def inputs_of(value) -> "bytes | None":
     if not isinstance(value, Lazy) or value.inputs is None:
         return None
     if value.digest is _UNKNOWN:
-        value.digest = value.inputs() if value.arg is _UNKNOWN else value.inputs(value.arg)
+        value.digest = value.inputs(*value.args)
     return value.digest
 
 
