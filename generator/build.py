@@ -334,7 +334,7 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     add(render_podcast(site))
     add(render_sitemap(site))
     add(render_on_this_day(site))
-    add(render_pinyin((doc.url, doc.pinyin) for entry in site.entries for doc in entry.docs.values()))
+    add(render_pinyin(((doc.url, doc.pinyin) for entry in site.entries for doc in entry.docs.values()), inputs))
     add(render_hosting(site, asset_urls))
     add(render_html(site, theme, root, asset_urls=asset_urls, static_names=set(statics),
                     feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),

@@ -157,6 +157,18 @@ def test_no_op_build_makes_no_page_and_forked_workers_keep_files_too(site, tmp_p
     assert tree(site / "output") == clean(site, tmp_path)
 
 
+def test_pinyin_files_are_kept_without_being_made_again(site, monkeypatch):
+    """A pinyin.json's inputs are its runs: a build that changed nothing of them keeps each file."""
+    import generator.render.pinyin as pinyin_files
+
+    incremental(site)
+    made = []
+    readings = pinyin_files._readings
+    monkeypatch.setattr(pinyin_files, "_readings", lambda *args: made.append(args) or readings(*args))
+    again = build_to(site, site / "output", BuildOptions(workers=1, reuse=False))
+    assert again.ok and any((site / "output").rglob(pinyin_files.NAME)) and not made
+
+
 def test_a_hand_edited_output_file_is_made_again(site, tmp_path):
     incremental(site)
     page = site / "output" / "en" / "archive" / "index.html"
