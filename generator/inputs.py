@@ -10,6 +10,7 @@ import hashlib
 import io
 import os
 import pickle
+from datetime import datetime
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -31,6 +32,8 @@ class _Pickler(pickle.Pickler):
         kind = type(obj)
         if kind is MappingProxyType:  # the frozen config's mappings
             return dict, (dict(obj),)
+        if kind is datetime and obj.tzinfo is not None:  # a dozen on a page: its zone by name, not reduced
+            return _digested, (obj.isoformat(), obj.fold, getattr(obj.tzinfo, "key", None) or repr(obj.tzinfo))
         if kind in self.shared:  # e.g. a post's view, on its page and in every list that shows it
             hit = self.known.get(id(obj))
             if hit is None or hit[0] is not obj:

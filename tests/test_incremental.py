@@ -359,3 +359,19 @@ def test_inputs_digests_are_the_same_in_every_process(site):
     first, second = digests("1"), digests("2")
     assert any(p.endswith("/feed.xml") for p in first) and len(first) > 50
     assert [p for p in first if first[p] != second.get(p)] == []
+
+
+def test_a_moment_is_digested_with_its_zone():
+    """Aware datetimes are digested as their time and zone name (not reduced object by object):
+    the same instant in two zones shows two different dates, so it must not digest the same."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from generator.inputs import digest
+
+    utc = datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc)
+    shanghai = utc.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert digest(utc) == digest(datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc))
+    assert digest(shanghai) == digest(utc.astimezone(ZoneInfo("Asia/Shanghai")))
+    assert len({digest(utc), digest(shanghai), digest(utc.replace(tzinfo=None)),
+                digest(shanghai.replace(tzinfo=ZoneInfo("Asia/Taipei")))}) == 4

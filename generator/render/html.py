@@ -13,8 +13,7 @@ from types import SimpleNamespace
 import jinja2
 import lxml.html
 from babel import Locale
-from babel.dates import format_date as babel_format_date
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_date_format, parse_pattern
 
 from ..config import Language
 from ..constants import URL_SCHEME
@@ -172,7 +171,17 @@ SKELETONS = {"short_md": "MMMd", "year": "y"}  # forms each locale writes its ow
 def _format_day(day, locale: str, form: str) -> str:
     if form in SKELETONS:
         return format_skeleton(SKELETONS[form], day, locale=locale)
-    return babel_format_date(day, format=form, locale=locale)
+    pattern, parsed = _date_pattern(locale, form)
+    return pattern.apply(day, parsed)
+
+
+@lru_cache(maxsize=64)
+def _date_pattern(locale: str, form: str):
+    """What babel's format_date works out on every call (the locale, its pattern) once per form:
+    the archive's calendar formats every day of every year."""
+    parsed = Locale.parse(locale)
+    named = form in ("full", "long", "medium", "short")  # else a pattern of its own, as format_date takes
+    return parse_pattern(get_date_format(form, locale=parsed) if named else form), parsed
 
 
 @lru_cache(maxsize=256)
@@ -413,7 +422,7 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
         except Exception:  # noqa: BLE001 - rendering will report it
             return None
         last[0] = (plan, values)
-        return digest(ctx.inputs, plan.kind, values, known=known, shared=(DocView, Card))
+        return digest(ctx.inputs, plan.kind, values, known=known, shared=(DocView, Card, Language))
 
     def page_bytes(plan: PagePlan):
         """(the page, its diagnostics): a page's own problems travel with it."""
