@@ -28,6 +28,8 @@ from .render.files import bundle_files
 from .render.hosting import render_hosting
 from .render.html import render_html
 from .render.pinyin import render_pinyin
+from .render.previous import Basis, Previous
+from .render.previous import basis as page_basis
 from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
 from .search import Indexing, Reuse, load_reuse, save_reuse, searchable_by_language, start_languages
@@ -37,7 +39,7 @@ from .translations import status as translations
 from .translations.lock import read_lock
 from .translations.status import Status
 from .urls import site_urls
-from .writer import UnsafeOutput, write_output, written_pages
+from .writer import UnsafeOutput, previous_pages, write_output, written_pages
 
 PARALLEL_THRESHOLD = 48  # below this many uncached documents a process pool costs more than it saves
 
@@ -57,6 +59,9 @@ class BuildOptions:
     reuse: bool = True  # build_to: nothing changed since the last build (lastbuild.py): write nothing
     # last build's bytes of a page whose inputs digest is unchanged, or None (build_to, from output/)
     written: Callable[[str, bytes], bytes | None] | None = None
+    # build_to keeping a manifest: which entries each page reads is recorded, and last build's record
+    track_reads: bool = False
+    previous: Previous | None = None
 
     @property
     def cores(self) -> int:
@@ -74,6 +79,7 @@ class BuildResult:
     made: int = 0  # files the writer rendered or copied
     kept: int = 0  # files the writer kept from the last build, their inputs unchanged
     root: Path | None = None  # the site folder it was built from (resolved): checks name files in it
+    basis: Basis | None = None  # with BuildOptions.track_reads: what pages' recorded reads hold against
     translations: Status | None = None  # each translation against translations.lock
     seconds: float = 0.0
     changes_at: datetime | None = None  # when a post dated in the future would be published
@@ -329,6 +335,7 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
         problems.extend(joined(root, files, part))
 
     inputs = shared_inputs(root, theme, asset_urls, statics, options)
+    result.basis = page_basis(site, inputs) if options.track_reads else None
     add(render_feeds(site, inputs))
     add(render_root_feeds(site))
     add(render_podcast(site))
@@ -338,7 +345,8 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     add(render_hosting(site, asset_urls))
     add(render_html(site, theme, root, asset_urls=asset_urls, static_names=set(statics),
                     feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),
-                    extra_body=options.extra_body, inputs=inputs))
+                    extra_body=options.extra_body, inputs=inputs, basis=result.basis,
+                    previous=options.previous))
     add(bundle_files(site))
     add(statics)
     if options.cores > 1:
@@ -405,7 +413,8 @@ def _build_to(root: Path, out_dir: Path, options: BuildOptions | None, progress:
         before = lastbuild.snapshot(root, [default_theme_dir()])
     manifest = root / CACHE_DIR / "output.pickle" if options.cache else None
     if manifest is not None:
-        options = replace(options, written=written_pages(manifest, out_dir))
+        options = replace(options, written=written_pages(manifest, out_dir), track_reads=True,
+                          previous=previous_pages(manifest, out_dir))
     result = build(root, options, progress)
     searching, result.searching = result.searching, None
     bundle: Output = {}
@@ -425,7 +434,7 @@ def _build_to(root: Path, out_dir: Path, options: BuildOptions | None, progress:
             if progress:
                 progress(f"rendering and writing {len(result.files)} files")
             written = write_output(result.files, out_dir, root, options.cores, background_cleanup, manifest,
-                                   searched if searching is not None else None)
+                                   searched if searching is not None else None, result.basis)
             result.files.update(bundle)
             problems += written.diagnostics
             result.made, result.kept = written.made, written.kept

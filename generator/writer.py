@@ -18,6 +18,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .inputs import content_digest
 from .parallel import exit_if_orphaned, fork_map
 from .render import PARALLEL_FILES, Lazy, Output, gather, inputs_of
+from .render.previous import Basis, Previous
 
 
 class UnsafeOutput(Exception):
@@ -56,7 +57,7 @@ def _inside(target: Path, rel: str) -> Path:
     return target / rel
 
 
-Kept = dict[str, tuple]  # output path -> (inputs digest or None, content digest or None, file stamp)
+Kept = dict[str, tuple]  # output path -> (inputs digest or None, content digest or None, file stamp, entries read)
 
 
 def _keep(old: Path, dest: Path, written: tuple) -> bool:
@@ -85,7 +86,8 @@ def _inputs(value) -> bytes | None:
 def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:
     """Write some of the files below the new tree: last build's file, hard-linked, where its inputs
     or its bytes are unchanged, else made (rendering lazy pages on the way). Returns ((path, its
-    diagnostics) of the pages that have any, (path, inputs, content, stamp) of each file written)."""
+    diagnostics) of the pages that have any, (path, inputs, content, stamp, made, entries its
+    values read) of each file written)."""
     files, target, kept, old_dir = shared
     problems, records = [], []
     made: set[Path] = set()
@@ -97,11 +99,12 @@ def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:
             dest.parent.mkdir(parents=True, exist_ok=True)
             made.add(dest.parent)
         inputs = _inputs(value) if kept is not None else None
+        lazy = isinstance(value, Lazy)
+        deps = value.deps if lazy else None
         known = kept.get(rel) if kept else None
         if inputs is not None and known and known[0] == inputs and _keep(old_dir / rel, dest, known[2]):
-            records.append((rel, inputs, known[1], known[2], False))
+            records.append((rel, inputs, known[1], known[2], False, deps))
             continue
-        lazy = isinstance(value, Lazy)
         if lazy:
             page = value
             value, own = page()
@@ -116,11 +119,11 @@ def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:
         else:
             content = content_digest(value)
             if known and known[1] == content and _keep(old_dir / rel, dest, known[2]):
-                records.append((rel, inputs, content, known[2], lazy))  # rendered, if lazy, but kept
+                records.append((rel, inputs, content, known[2], lazy, deps))  # rendered, if lazy, but kept
                 continue
             with open(dest, "wb") as fh:
                 fh.write(value)
-        records.append((rel, inputs, content, stamp(os.stat(dest)), True))
+        records.append((rel, inputs, content, stamp(os.stat(dest)), True, deps))
     return problems, records
 
 
@@ -147,13 +150,26 @@ class Written:
     kept: int = 0  # files kept from the last build (hard links), their inputs or bytes unchanged
 
 
-def _load_kept(manifest: Path | None, out_dir: Path) -> Kept:
+def _load(manifest: Path | None, out_dir: Path) -> tuple[Kept, Basis | None]:
     if manifest is None or not out_dir.is_dir():
-        return {}
+        return {}, None
     saved = cachefiles.load(manifest)  # missing or damaged: every file is made
-    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == str(out_dir) and isinstance(saved[1], dict):
-        return saved[1]
-    return {}
+    if isinstance(saved, tuple) and len(saved) == 3 and saved[0] == str(out_dir) and isinstance(saved[1], dict):
+        return saved[1], saved[2] if isinstance(saved[2], Basis) else None
+    return {}, None
+
+
+def _load_kept(manifest: Path | None, out_dir: Path) -> Kept:
+    return _load(manifest, out_dir)[0]
+
+
+def previous_pages(manifest: Path, out_dir: Path) -> Previous | None:
+    """What the build that made `out_dir` recorded of its pages' inputs (`render.previous`)."""
+    kept, basis = _load(manifest, out_dir.resolve())
+    if basis is None:
+        return None
+    return Previous(basis, {rel: (known[0], known[3]) for rel, known in kept.items()
+                            if known[0] is not None and known[3] is not None})
 
 
 def written_pages(manifest: Path, out_dir: Path):
@@ -180,13 +196,15 @@ def written_pages(manifest: Path, out_dir: Path):
     return read
 
 
-def _save_kept(manifest: Path, out_dir: Path, records: list) -> None:
-    cachefiles.save(manifest, (str(out_dir), {r[0]: r[1:4] for r in records}))  # unwritten: all made next time
+def _save_kept(manifest: Path, out_dir: Path, records: list, basis: Basis | None) -> None:
+    # unwritten: all made next time
+    cachefiles.save(manifest, (str(out_dir), {r[0]: (*r[1:4], r[5]) for r in records}, basis))
 
 
 def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1,
                  background_cleanup: bool = False, manifest: Path | None = None,
-                 later: Callable[[], tuple[Output, list[Diagnostic]]] | None = None) -> Written:
+                 later: Callable[[], tuple[Output, list[Diagnostic]]] | None = None,
+                 basis: Basis | None = None) -> Written:
     """Writes into a sibling folder, then swaps it in, unless rendering the lazy pages reported an
     error (then nothing changes). With `background_cleanup` the previous build is deleted by a
     detached `rm` so the command returns at once (the next build sweeps leftovers). `later()`
@@ -196,7 +214,8 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
     `manifest` remembers, after each swap, every file's inputs, bytes and stamp: the next build
     hard-links a file from the tree it replaces when those are unchanged, and still swaps in a
     complete new tree. A crash before the manifest is saved leaves an older one, whose stamps the
-    new files do not match, so nothing wrong is ever kept."""
+    new files do not match, so nothing wrong is ever kept. With it goes `basis`, what the pages'
+    recorded reads are checked against next time (`render.previous`)."""
     check_output_dir(out_dir, site_root)
     out_dir = out_dir.resolve()  # a symlinked output/ is updated where it points
     parent = out_dir.parent
@@ -239,7 +258,7 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
         if not out_dir.exists():
             os.replace(tmp, out_dir)
             if manifest is not None:
-                _save_kept(manifest, out_dir, records)
+                _save_kept(manifest, out_dir, records, basis)
             return written
         old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-old-", dir=parent))
         try:
@@ -255,7 +274,7 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         if manifest is not None:
-            _save_kept(manifest, out_dir, records)
+            _save_kept(manifest, out_dir, records, basis)
     if background_cleanup and shutil.which("rm") and os.name == "posix":
         subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

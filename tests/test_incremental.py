@@ -157,6 +157,31 @@ def test_no_op_build_makes_no_page_and_forked_workers_keep_files_too(site, tmp_p
     assert tree(site / "output") == clean(site, tmp_path)
 
 
+def test_an_edited_text_works_out_only_the_values_of_pages_that_read_it(site, tmp_path, monkeypatch):
+    """Each page records which entries its values read; after an edit of one post's text, the others
+    keep last build's digest without their values being worked out (render.previous)."""
+    from generator.render import html
+
+    incremental(site)
+    worked_out = Counter()
+    for kind, values in html.PAGE_KINDS.items():
+        monkeypatch.setitem(html.PAGE_KINDS, kind,
+                            lambda ctx, plan, values=values: (worked_out.update([plan.output]), values(ctx, plan))[1])
+    edit_post(site)
+    result = incremental(site)
+    assert "en/posts/notes-on-solitude/index.html" in worked_out  # its own page, the lists showing it
+    assert "en/index.html" in worked_out and "en/archive/index.html" in worked_out
+    assert "zh/posts/xie-zuo-de-li-you/index.html" not in worked_out  # reads nothing of it
+    assert len(worked_out) < result.pages / 3
+    assert tree(site / "output") == clean(site, tmp_path)
+    shutil.rmtree(tmp_path / "clean")
+    edit_tags(site)  # no longer only a text: every page's values are worked out again
+    worked_out.clear()
+    result = incremental(site)
+    assert len(worked_out) >= result.pages
+    assert tree(site / "output") == clean(site, tmp_path)
+
+
 def test_pinyin_files_are_kept_without_being_made_again(site, monkeypatch):
     """A pinyin.json's inputs are its runs: a build that changed nothing of them keeps each file."""
     import generator.render.pinyin as pinyin_files
@@ -259,7 +284,7 @@ def test_pages_rendered_for_search_keep_their_inputs_for_the_next_build(site, tm
 
     result = incremental(site)
     with open(site / ".riji-cache" / "output.pickle", "rb") as fh:
-        _where, kept = pickle.load(fh)
+        _where, kept, _basis = pickle.load(fh)
     pages = [path for path in searchable(result.site) if path in kept]
     assert pages and all(kept[path][0] is not None for path in pages)
     rendered = track_pages(monkeypatch, "fn")

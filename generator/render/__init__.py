@@ -24,15 +24,17 @@ class Lazy:
 
     `inputs`, when given, returns a digest of everything the bytes are made from (or None when it
     cannot tell): the writer keeps last build's file instead of rendering when it is unchanged.
-    `inputs_of` works it out once (search asks first, then the writer's forked workers).
+    `inputs_of` works it out once (search asks first, then the writer's forked workers). It may
+    also return (digest, the entries the values read): kept as `deps`, for the next build
+    (`render.previous`).
 
     Both functions are called with `args`: `Lazy(page, digest, plan)` rather than two partials,
     for a preview rebuild that makes one per page."""
 
-    __slots__ = ("fn", "made", "inputs", "digest", "args")
+    __slots__ = ("fn", "made", "inputs", "digest", "deps", "args")
 
     def __init__(self, fn: Callable[..., Made], inputs: Callable[..., "bytes | None"] | None = None, *args):
-        self.fn, self.made, self.inputs, self.digest, self.args = fn, None, inputs, _UNKNOWN, args
+        self.fn, self.made, self.inputs, self.digest, self.deps, self.args = fn, None, inputs, _UNKNOWN, None, args
 
     def __call__(self) -> Made:
         if self.made is None:
@@ -49,12 +51,13 @@ def inputs_of(value) -> "bytes | None":
     if not isinstance(value, Lazy) or value.inputs is None:
         return None
     if value.digest is _UNKNOWN:
-        value.digest = value.inputs(*value.args)
+        found = value.inputs(*value.args)
+        value.digest, value.deps = found if isinstance(found, tuple) else (found, None)
     return value.digest
 
 
-def _digest_chunk(files: Output, keys: list[str]) -> list[tuple[str, "bytes | None"]]:
-    return [(k, inputs_of(files[k])) for k in keys]
+def _digest_chunk(files: Output, keys: list[str]) -> list[tuple[str, "bytes | None", tuple | None]]:
+    return [(k, inputs_of(files[k]), files[k].deps) for k in keys]
 
 
 def work_out_inputs(files: Output, paths, workers: int = 1) -> None:
@@ -64,8 +67,8 @@ def work_out_inputs(files: Output, paths, workers: int = 1) -> None:
                   and files[p].digest is _UNKNOWN)
     parts, _forked = fork_map(_digest_chunk, todo, files, workers, PARALLEL_FILES)
     for part in parts:
-        for path, value in part:
-            files[path].digest = value
+        for path, value, deps in part:
+            files[path].digest, files[path].deps = value, deps
 
 
 def gather(problems: Iterable[Diagnostic]) -> list[Diagnostic]:

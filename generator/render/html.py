@@ -5,6 +5,7 @@ into the template's values (the views of `views.py`), and `render_html` makes ea
 """
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import replace
 from functools import lru_cache, partial
@@ -26,6 +27,7 @@ from . import TEMPLATE_ERROR, Lazy, Output
 from .. import diary
 from .feeds import root_feed_links
 from .pinyin import NAME as PINYIN_FILE
+from .previous import Basis, Previous, reuse
 from .side_by_side import Aligned
 from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Nav, Notice, PageView,
                     SiteView, SwitchOption, TagLink, TocItem)
@@ -118,7 +120,10 @@ class Context:
         only a post's own title and summary are in its language. A post is in many lists (pages
         of the home, of each of its tags, the archive): its card is made once per language."""
         out = []
+        read = getattr(_reading, "entries", None)
         for item in items:
+            if read is not None:
+                read.add(item.doc.entry.name)
             key = (id(item.doc), item.other_language)
             hit = self.made_cards.get(key)
             if hit is None or hit[0] is not item.doc:
@@ -199,11 +204,15 @@ def language_name(lang: Language, languages, in_locale: Locale, fallback: str) -
 
 
 _VIEWS: dict[int, tuple[Doc, DocView]] = {}  # each document's view, made once per build (cleared by render_html)
+_reading = threading.local()  # `entries`: the names of the entries a page's values read, while digested
 
 
 def doc_view(doc: Doc | None) -> DocView | None:
     if doc is None:
         return None
+    read = getattr(_reading, "entries", None)
+    if read is not None:
+        read.add(doc.entry.name)
     hit = _VIEWS.get(id(doc))
     if hit is not None and hit[0] is doc:
         return hit[1]
@@ -384,13 +393,15 @@ PAGE_KINDS = {"home": home_page, "post": post_page, "page": page_page, "tag": ta
 
 
 def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, str],
-                static_names: set[str], feeds_for, extra_body: str = "", inputs: bytes | None = None) -> Output:
+                static_names: set[str], feeds_for, extra_body: str = "", inputs: bytes | None = None,
+                basis: Basis | None = None, previous: Previous | None = None) -> Output:
     """Every page of `model.page_plans`, as a Lazy: its values are only worked out when it is
     rendered, so the preview pays for the pages a browser asks for, not for all of them.
 
     With `inputs` (a digest of the settings, strings, templates and code every page shares) each
     page can also tell the writer the digest of its own inputs: those plus the values its template
-    receives."""
+    receives. With `basis` (this build's, `render.previous`) it also tells which entries its values
+    read, and takes last build's digest from `previous` where that still holds."""
     contexts = {}
     for lang in site.config.languages:
         ctx = Context(site, theme, lang, asset_urls, static_names, feeds_for(lang.code), extra_body)
@@ -404,6 +415,7 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
     # since search's thread digests pages while a request's thread renders one
     last: list = [None]
     known: dict = {}  # each document view's digest, worked out once
+    kept = reuse(previous, basis)
     _VIEWS.clear()  # the last build's documents are let go
 
     def values_of(plan: PagePlan) -> dict:
@@ -413,16 +425,26 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
             return hit[1]
         return {**PAGE_KINDS[plan.kind](contexts[plan.lang], plan), "root": plan.root}
 
-    def page_inputs(plan: PagePlan) -> bytes | None:
+    def page_inputs(plan: PagePlan):
         ctx = contexts[plan.lang]
         if ctx.inputs is None:
             return None
+        if kept is not None and (hit := kept(plan.output)) is not None:
+            return hit
+        read = _reading.entries = set() if basis is not None else None
         try:
             values = values_of(plan)
         except Exception:  # noqa: BLE001 - rendering will report it
             return None
+        finally:
+            _reading.entries = None
         last[0] = (plan, values)
-        return digest(ctx.inputs, plan.kind, values, known=known, shared=(DocView, Card, Language))
+        found = digest(ctx.inputs, plan.kind, values, known=known, shared=(DocView, Card, Language))
+        if read is None or found is None:
+            return found
+        if plan.entry is not None:
+            read.add(plan.entry.name)
+        return found, tuple(sorted(read))
 
     def page_bytes(plan: PagePlan):
         """(the page, its diagnostics): a page's own problems travel with it."""

@@ -1,0 +1,76 @@
+"""What a `riji build` keeps of its pages' inputs for the next one, so that a one-post edit need not
+work out the values of all 5,000 pages again only to find their digests unchanged.
+
+A page's inputs digest covers every value its template receives. Working those out, the page reads
+a few entries' documents (its own, its neighbours', the cards of a list): which entries is recorded
+as it is digested (`html.reading`). The next build reuses a page's digest, without working out its
+values, when the site's *frame* is unchanged (the inputs every page shares, and every entry's
+fields but its documents' bodies: dates, tags, titles, URLs, translations, so every plan, list
+and neighbour is the same) and so is the body of each entry the page read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from operator import attrgetter
+
+from ..inputs import digest
+from ..model import Doc, Entry, Site
+from ..sources import SourceDoc
+
+# what a document's text (with the frame) makes: left out of the frame, and stood for by the digest
+# of its text and its HTML (which alone shows what else it read, e.g. a bundle image's size)
+BODY = frozenset({"html", "summary", "description", "reading_minutes", "headings", "toc", "toc_at", "pinyin",
+                  "blocks", "spans", "notes", "code_classes"})
+_DOC = attrgetter(*(f.name for f in fields(Doc) if f.name not in BODY and f.name not in ("entry", "source")))
+_SOURCE = attrgetter(*(f.name for f in fields(SourceDoc) if f.name not in ("body", "text")))
+_ENTRY = attrgetter(*(f.name for f in fields(Entry) if f.name not in ("docs", "cache")))
+
+
+@dataclass(frozen=True)
+class Basis:
+    frame: bytes
+    bodies: dict[str, bytes]  # entry name -> digest of its documents' bodies
+
+
+@dataclass(frozen=True)
+class Previous:
+    basis: Basis
+    pages: dict[str, tuple[bytes, tuple[str, ...]]]  # output path -> (inputs digest, entries it read)
+
+
+def _parts(entry: Entry) -> tuple[tuple, tuple]:
+    docs = entry.docs.items()
+    return ((_ENTRY(entry), [(code, _DOC(doc), _SOURCE(doc.source)) for code, doc in docs]),
+            tuple((code, doc.source.body, doc.html) for code, doc in docs))
+
+
+def basis(site: Site, inputs: bytes | None) -> Basis | None:
+    """The site's frame and each entry's body digest; None when a digest cannot be made."""
+    if inputs is None:
+        return None
+    frames, bodies = [], {}
+    for entry in site.entries:
+        frame, body = _parts(entry)
+        frames.append(frame)
+        bodies[entry.name] = digest(body)
+    names = [[e.name for e in group] for group in (site.posts, site.pages, site.unlisted)]
+    frame = digest(inputs, frames, names, site.tags)
+    if frame is None or None in bodies.values():
+        return None
+    return Basis(frame, bodies)
+
+
+def reuse(previous: Previous | None, now: Basis | None):
+    """`(output path) -> (inputs digest, entries read)` of last build's page when it still holds,
+    else None; None when nothing of last build can hold."""
+    if previous is None or now is None or previous.basis.frame != now.frame:
+        return None
+    before, bodies, pages = previous.basis.bodies, now.bodies, previous.pages
+
+    def hit(path: str):
+        known = pages.get(path)
+        if known is None or not all(before.get(name) == bodies.get(name) for name in known[1]):
+            return None
+        return known
+
+    return hit
