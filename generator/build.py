@@ -39,7 +39,7 @@ from .translations import status as translations
 from .translations.lock import read_lock
 from .translations.status import Status
 from .urls import site_urls
-from .writer import UnsafeOutput, previous_pages, write_output, written_pages
+from .writer import UnsafeOutput, last_build, write_output
 
 PARALLEL_THRESHOLD = 48  # below this many uncached documents a process pool costs more than it saves
 
@@ -413,8 +413,8 @@ def _build_to(root: Path, out_dir: Path, options: BuildOptions | None, progress:
         before = lastbuild.snapshot(root, [default_theme_dir()])
     manifest = root / CACHE_DIR / "output.pickle" if options.cache else None
     if manifest is not None:
-        options = replace(options, written=written_pages(manifest, out_dir), track_reads=True,
-                          previous=previous_pages(manifest, out_dir))
+        written, previous = last_build(manifest, out_dir)
+        options = replace(options, written=written, track_reads=True, previous=previous)
     result = build(root, options, progress)
     searching, result.searching = result.searching, None
     bundle: Output = {}

@@ -159,27 +159,17 @@ def _load(manifest: Path | None, out_dir: Path) -> tuple[Kept, Basis | None]:
     return {}, None
 
 
-def _load_kept(manifest: Path | None, out_dir: Path) -> Kept:
-    return _load(manifest, out_dir)[0]
-
-
-def previous_pages(manifest: Path, out_dir: Path) -> Previous | None:
-    """What the build that made `out_dir` recorded of its pages' inputs (`render.previous`)."""
-    kept, basis = _load(manifest, out_dir.resolve())
-    if basis is None:
-        return None
-    return Previous(basis, {rel: (known[0], known[3]) for rel, known in kept.items()
-                            if known[0] is not None and known[3] is not None})
-
-
-def written_pages(manifest: Path, out_dir: Path):
-    """`(path, inputs digest) -> bytes or None`: a file of the last build, read back from `out_dir`,
-    when its inputs were the same and the file is still exactly the one riji wrote; None when
-    there is no last build to read from."""
+def last_build(manifest: Path, out_dir: Path):
+    """What the manifest says of the build that made `out_dir`: `(path, inputs digest) -> bytes or
+    None`, a file of it read back when its inputs were the same and the file is still exactly the
+    one riji wrote (None when there is no last build to read from); and what it recorded of its
+    pages' inputs (`render.previous`), or None."""
     out_dir = out_dir.resolve()  # as write_output records it
-    kept = _load_kept(manifest, out_dir)
+    kept, basis = _load(manifest, out_dir)
+    previous = None if basis is None else Previous(basis, {rel: (known[0], known[3]) for rel, known in kept.items()
+                                                           if known[0] is not None and known[3] is not None})
     if not kept:
-        return None
+        return None, previous
 
     def read(rel: str, inputs: bytes) -> bytes | None:
         known = kept.get(rel)
@@ -193,7 +183,7 @@ def written_pages(manifest: Path, out_dir: Path):
         except (OSError, UnsafeOutput):
             return None
 
-    return read
+    return read, previous
 
 
 def _save_kept(manifest: Path, out_dir: Path, records: list, basis: Basis | None) -> None:
@@ -233,7 +223,7 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
                 stuck.append(leftover)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-new-", dir=parent))
         try:
-            kept = _load_kept(manifest, out_dir)
+            kept = _load(manifest, out_dir)[0]
             problems, records = _write_tree(files, tmp, workers, kept, out_dir)
             extra, found = later() if later is not None else ({}, [])
             problems = [*problems, *found]

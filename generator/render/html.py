@@ -432,6 +432,7 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
         if kept is not None and (hit := kept(plan.output)) is not None:
             return hit
         read = _reading.entries = set() if basis is not None else None
+        last[0] = None  # worked out afresh, so that every read is noted
         try:
             values = values_of(plan)
         except Exception:  # noqa: BLE001 - rendering will report it

@@ -26,6 +26,6 @@ def _inputs(runs: tuple, inputs: bytes) -> bytes | None:
     return digest(inputs, runs)
 
 
-def _readings(runs: tuple, _inputs: bytes | None = None) -> tuple[bytes, tuple]:
+def _readings(runs: tuple, _shared: bytes | None = None) -> tuple[bytes, tuple]:
     data = {"han": [han for han, _ in runs], "py": [py for _, py in runs]}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), ()

@@ -3,7 +3,7 @@ work out the values of all 5,000 pages again only to find their digests unchange
 
 A page's inputs digest covers every value its template receives. Working those out, the page reads
 a few entries' documents (its own, its neighbours', the cards of a list): which entries is recorded
-as it is digested (`html.reading`). The next build reuses a page's digest, without working out its
+as it is digested (`html.doc_view` and `Context.cards` note each). The next build reuses a page's digest, without working out its
 values, when the site's *frame* is unchanged (the inputs every page shares, and every entry's
 fields but its documents' bodies: dates, tags, titles, URLs, translations, so every plan, list
 and neighbour is the same) and so is the body of each entry the page read.
