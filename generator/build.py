@@ -32,7 +32,7 @@ from .render.previous import Basis, Previous
 from .render.previous import basis as page_basis
 from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
-from .search import Indexing, Reuse, load_reuse, save_reuse, searchable_by_language, start_languages
+from .search import Indexing, Reuse, load_reuse, save_reuse, search_groups, start_languages
 from .sources import list_files, read_entries
 from .theme import Theme, default_theme_dir, load_theme
 from .translations import status as translations
@@ -207,7 +207,7 @@ def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: i
     unchanged, else rendered here, on `workers` processes, and left rendered in `files`, so the
     writer does not render them again. With `background`, Pagefind indexes them in a forked child
     while the caller goes on (the writer writes every other file meanwhile)."""
-    groups = {code: {p: t for p, t in pages.items() if p in files} for code, pages in searchable_by_language(site).items()}
+    groups = {key: {p: t for p, t in pages.items() if p in files} for key, pages in search_groups(site).items()}
     templates = {p: t for pages in groups.values() for p, t in pages.items()}
     problems: list[Diagnostic] = []
     if written is not None:  # an edit: the writer mostly keeps files, and needs every digest first

@@ -70,6 +70,49 @@ def searchable_by_language(site) -> dict[str, dict[str, str]]:
     return {code: pages for code, pages in out.items() if pages}
 
 
+SHARD_POSTS = 300  # a shard holds whole years, at least this many posts (the newest one fewer)
+
+
+def shards(site) -> dict[str, str]:
+    """{entry name: its shard}: search keeps an index per shard of years ("2019-2021", "2022"),
+    so an edit indexes again only its shard's pages, and a new post only the newest shard's. Years
+    are joined, oldest first, until a shard holds SHARD_POSTS posts; pages and undated posts go
+    with the newest. A search page loads the first shard of its language and merges the others."""
+    years: dict[int, list[str]] = {}
+    undated = []
+    for entry in site.posts + site.pages:
+        if entry.date is None:
+            undated.append(entry.name)
+        else:
+            years.setdefault(entry.date.astimezone(site.config.tz).year, []).append(entry.name)
+    out, group, first = {}, [], None
+    ordered = sorted(years)
+    for year in ordered:
+        first = year if first is None else first
+        group += years[year]
+        if len(group) >= SHARD_POSTS or year == ordered[-1]:
+            name = str(year) if first == year else f"{first}-{year}"
+            out.update(dict.fromkeys(group + (undated if year == ordered[-1] else []), name))
+            group, first = [], None
+    return out or dict.fromkeys(undated, "pages")
+
+
+def search_groups(site) -> dict[tuple[str, str], dict[str, str]]:
+    """{(shard, language code): {output path: template}}: what each index is made of."""
+    shard_of = shards(site)
+    names = {doc.url + "index.html": entry.name for entry in site.posts + site.pages for doc in entry.docs.values()}
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for code, pages in searchable_by_language(site).items():
+        for path, template in pages.items():
+            out.setdefault((shard_of[names[path]], code), {})[path] = template
+    return dict(sorted(out.items()))
+
+
+def shards_of(site, code: str) -> list[str]:
+    """The shard folders below `pagefind/` that hold `code`'s pages, newest first."""
+    return sorted({shard + "/" for shard, lang in search_groups(site) if lang == code}, reverse=True)
+
+
 def searchable(site) -> dict[str, str]:
     """{output path: template} of the pages search offers, in every language."""
     return {path: template for pages in searchable_by_language(site).values() for path, template in pages.items()}
@@ -171,14 +214,14 @@ def merge(parts) -> dict[str, bytes]:
 
 @dataclass(frozen=True)
 class Indexed:
-    """One language's bundle and a digest of the pages it was made from."""
+    """One language's bundle of one shard and a digest of the pages it was made from."""
     key: bytes
     lang: str | None  # the pages' <html lang>: two languages' bundles can be joined only if they differ
     files: dict[str, bytes]
     problems: tuple[Diagnostic, ...]
 
 
-Reuse = dict[str, Indexed]  # language code -> its last bundle
+Reuse = dict[tuple[str, str], Indexed]  # (shard, language code) -> its last index
 
 
 def _key(base_path: str, pages: list[tuple[str, bytes]]) -> bytes:
@@ -192,53 +235,64 @@ def _key(base_path: str, pages: list[tuple[str, bytes]]) -> bytes:
 Indexing = Callable[[], tuple[dict[str, bytes], list[Diagnostic], Reuse]]
 
 
-def index_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[str], bytes | None],
+def index_languages(groups: Mapping[tuple[str, str], Sequence[str]], inputs_of: Callable[[str], bytes | None],
                     render: Callable[[list[str]], dict[str, bytes]], base_path: str = "/",
                     template_of: Callable[[str], str] | None = None, reuse: Reuse | None = None,
                     executable: Path | None = None) -> tuple[dict[str, bytes], list[Diagnostic], Reuse]:
-    """(the bundle of `groups` ({language code: output paths}), diagnostics, what to reuse next time).
+    """(the bundle of `groups` ({(shard, language code): output paths}), diagnostics, what to reuse
+    next time). Each shard's languages make one Pagefind bundle, in `pagefind/<shard>/`.
 
-    A language whose pages all have the same inputs as when `reuse` was made (`inputs_of(path)`, a
-    digest of what the page is made from, None when unknown) keeps its bundle: its pages are not
+    A group whose pages all have the same inputs as when `reuse` was made (`inputs_of(path)`, a
+    digest of what the page is made from, None when unknown) keeps its index: its pages are not
     even rendered. The others are rendered (`render(paths)` -> {path: HTML}, the pages that
-    failed left out) and indexed, each language by a service of its own."""
+    failed left out) and indexed, each language of a shard by a service of its own."""
     return start_languages(groups, inputs_of, render, base_path, template_of, reuse, executable)()
 
 
-def start_languages(groups: Mapping[str, Sequence[str]], inputs_of: Callable[[str], bytes | None],
+def start_languages(groups: Mapping[tuple[str, str], Sequence[str]], inputs_of: Callable[[str], bytes | None],
                     render: Callable[[list[str]], dict[str, bytes]], base_path: str = "/",
                     template_of: Callable[[str], str] | None = None, reuse: Reuse | None = None,
                     executable: Path | None = None, run: Callable[[Callable], Callable] | None = None) -> Indexing:
     """`index_languages`, with Pagefind's part handed to `run(index)`, which returns a function
     that waits for `index()`'s value (parallel.Forked: Pagefind indexes while the writer writes,
-    one language at a time, so that its services and the writer's workers do not all hold their
-    memory at once). Choosing, reading and rendering the pages happens here, at once; calling
-    what this returns waits for Pagefind and gives what `index_languages` gives."""
+    one shard and language at a time, so that its services and the writer's workers do not all
+    hold their memory at once). Choosing, reading and rendering the pages happens here, at once;
+    calling what this returns waits for Pagefind and gives what `index_languages` gives."""
     reuse = reuse or {}
     kept: Reuse = {}
-    keys: dict[str, bytes | None] = {}
-    for code, paths in groups.items():
+    keys: dict[tuple[str, str], bytes | None] = {}
+    for group, paths in groups.items():
         digests = [(p, inputs_of(p)) for p in sorted(paths)]
-        keys[code] = None if any(d is None for _p, d in digests) else _key(base_path, digests)
-        if keys[code] is not None and code in reuse and reuse[code].key == keys[code]:
-            kept[code] = reuse[code]
-    todo = [code for code in groups if code not in kept]
-    pages = render([p for code in todo for p in groups[code]]) if todo else {}
+        keys[group] = None if any(d is None for _p, d in digests) else _key(base_path, digests)
+        if keys[group] is not None and group in reuse and reuse[group].key == keys[group]:
+            kept[group] = reuse[group]
+    todo = [group for group in groups if group not in kept]
+    pages = render([p for group in todo for p in groups[group]]) if todo else {}
 
-    def langs_of(code: str) -> set[str | None]:
-        return {_lang(pages[p]) for p in groups[code] if p in pages}
+    def langs_of(group) -> set[str | None]:
+        return {_lang(pages[p]) for p in groups[group] if p in pages}
 
-    langs = {code: langs_of(code) for code in todo}
-    clash = [code for code in kept if any(kept[code].lang in own for own in langs.values())]
-    if clash:  # a theme gives two languages one <html lang>: their pages make one index together
-        pages.update(render([p for code in clash for p in groups[code]]))
+    langs = {group: langs_of(group) for group in todo}
+    # a theme gives two languages one <html lang>: their pages make one index of their shard together
+    clash = [g for g in kept if any(kept[g].lang in own for o, own in langs.items() if o[0] == g[0])]
+    if clash:
+        pages.update(render([p for group in clash for p in groups[group]]))
         todo += clash
-        for code in clash:
-            del kept[code]
-            langs[code] = langs_of(code)
-    offered = {p: pages[p] for code in todo for p in groups[code] if p in pages}
-    indexed = ((run or _at_once)(lambda: index_parts(offered, base_path, template_of, executable, run is None))
-               if todo else _at_once(lambda: ({}, [])))
+        for group in clash:
+            del kept[group]
+            langs[group] = langs_of(group)
+    offered: dict[str, dict[str, bytes]] = {}
+    for group in todo:
+        offered.setdefault(group[0], {}).update((p, pages[p]) for p in groups[group] if p in pages)
+
+    def index():
+        parts, problems = {}, []
+        for shard, shard_pages in sorted(offered.items()):
+            parts[shard], found = index_parts(shard_pages, base_path, template_of, executable, run is None)
+            problems += [d for d in found if d not in problems]
+        return parts, problems
+
+    indexed = (run or _at_once)(index) if todo else _at_once(lambda: ({}, []))
     return lambda: _joined(groups, todo, langs, keys, kept, *indexed())
 
 
@@ -247,21 +301,33 @@ def _at_once(index: Callable):
     return lambda: value
 
 
+def _placed(shard: str, files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """A shard's bundle in its own folder, `pagefind/<shard>/`."""
+    return {f"{BUNDLE}{shard}/{name[len(BUNDLE):]}": data for name, data in files.items()}
+
+
 def _joined(groups, todo, langs, keys, kept: Reuse, parts, problems) -> tuple[dict[str, bytes], list[Diagnostic], Reuse]:
-    """The bundle of the `kept` languages' bundles and the new `parts`, its diagnostics and what
-    the next build may reuse."""
+    """The bundles of the `kept` groups and the new `parts` ({shard: {html lang: files}}), their
+    diagnostics and what the next build may reuse."""
     failed = any(d.severity == "error" for d in problems)
     made: Reuse = {}
-    for code in todo:
-        own = langs[code]
-        shared = any(own & langs[other] for other in todo if other != code)
+    for group in todo:
+        own = langs[group]
+        shared = any(own & langs[other] for other in todo if other != group and other[0] == group[0])
         lang = next(iter(own)) if len(own) == 1 else None
-        if keys[code] is not None and lang is not None and not shared and not failed:
-            mine = tuple(d for d in problems if d.path in groups[code])
-            made[code] = Indexed(keys[code], lang, parts.get(lang, {}), mine)
-    problems = [d for code in kept for d in kept[code].problems] + problems
-    bundle = merge([*(k.files for k in kept.values()), *parts.values()])
-    return bundle, problems, {**kept, **made}
+        if keys[group] is not None and lang is not None and not shared and not failed:
+            mine = tuple(d for d in problems if d.path in groups[group])
+            made[group] = Indexed(keys[group], lang, parts.get(group[0], {}).get(lang, {}), mine)
+    problems = [d for group in kept for d in kept[group].problems] + problems
+    by_shard: dict[str, list] = {}
+    for group, indexed in kept.items():
+        by_shard.setdefault(group[0], []).append(indexed.files)
+    for shard, own in parts.items():
+        by_shard.setdefault(shard, []).extend(own.values())
+    bundle = {}
+    for shard, files in sorted(by_shard.items()):
+        bundle.update(_placed(shard, merge(files)))
+    return dict(sorted(bundle.items())), problems, {**kept, **made}
 
 
 def load_reuse(path: Path) -> Reuse:
@@ -409,16 +475,28 @@ class _Answers:
             self.buffer += chunk
 
 
+def bundles(files: Mapping[str, bytes]) -> dict[str, dict]:
+    """{folder of a bundle ("pagefind/2024/"): its entry file, read}: every shard's, or the one of
+    `index_pages`."""
+    name = ENTRY[len(BUNDLE):]
+    return {key[:-len(name)]: json.loads(data) for key, data in sorted(files.items())
+            if key.startswith(BUNDLE) and key.endswith("/" + name)}
+
+
+def indexed_languages(files: Mapping[str, bytes]) -> set[str]:
+    return {lang for entry in bundles(files).values() for lang in entry.get("languages", {})}
+
+
 def language_sizes(files: Mapping[str, bytes]) -> dict[str, tuple[int, int]]:
-    """{language: (pages, bytes)} of a bundle, from the file names Pagefind gives each language."""
-    entry = json.loads(files.get(ENTRY, b"{}") or b"{}")
-    out = {}
-    for lang, info in entry.get("languages", {}).items():
-        prefix = f"{lang}_"
-        size = sum(len(v) for k, v in files.items()
-                   if k.rsplit("/", 1)[-1].startswith(prefix) or f".{prefix}" in k
-                   or k == f"{BUNDLE}wasm.{lang}.pagefind")
-        out[lang] = (info.get("page_count", 0), size)
+    """{language: (pages, bytes)} of the bundles, from the file names Pagefind gives each language."""
+    out: dict[str, tuple[int, int]] = {}
+    for folder, entry in bundles(files).items():
+        for lang, info in entry.get("languages", {}).items():
+            prefix = f"{lang}_"
+            size = sum(len(v) for k, v in files.items() if k.startswith(folder) and (
+                k.rsplit("/", 1)[-1].startswith(prefix) or f".{prefix}" in k or k == f"{folder}wasm.{lang}.pagefind"))
+            pages, total = out.get(lang, (0, 0))
+            out[lang] = (pages + info.get("page_count", 0), total + size)
     return out
 
 
@@ -436,20 +514,20 @@ def _matches(key: str, word: str) -> bool:
 
 
 def find(files: Mapping[str, bytes], language: str, word: str) -> set[str]:
-    """URLs of the pages that the bundle's `language` index gives for `word` (for `riji check`)."""
-    if ENTRY not in files:
-        return set()
-    entry = json.loads(files[ENTRY])
-    info = entry["languages"].get(language)
-    if info is None:
-        return set()
-    meta = _load(files[f"{BUNDLE}pagefind.{info['hash']}.pf_meta"])
-    pages, chunks = meta[1], meta[2]
+    """URLs of the pages that the bundles' `language` indexes give for `word` (for `riji check`)."""
     word = word.lower()
-    found: set[int] = set()
-    for _first, _last, chunk in chunks:
-        for key, hits, *_rest in _load(files[f"{BUNDLE}index/{chunk}.pf_index"])[0]:
-            if _matches(key, word):
-                found.update(hit[0] for hit in hits)
-    return {json.loads(gzip.decompress(files[f"{BUNDLE}fragment/{pages[n][0]}.pf_fragment"])
-                       [len(_SIGNATURE):])["url"] for n in sorted(found)}
+    out: set[str] = set()
+    for folder, entry in bundles(files).items():
+        info = entry["languages"].get(language)
+        if info is None:
+            continue
+        meta = _load(files[f"{folder}pagefind.{info['hash']}.pf_meta"])
+        pages, chunks = meta[1], meta[2]
+        found: set[int] = set()
+        for _first, _last, chunk in chunks:
+            for key, hits, *_rest in _load(files[f"{folder}index/{chunk}.pf_index"])[0]:
+                if _matches(key, word):
+                    found.update(hit[0] for hit in hits)
+        out |= {json.loads(gzip.decompress(files[f"{folder}fragment/{pages[n][0]}.pf_fragment"])
+                           [len(_SIGNATURE):])["url"] for n in sorted(found)}
+    return out

@@ -189,7 +189,7 @@ def test_dry_run_lists_changes_and_changes_nothing(tmp_path):
     # the page, and both side-by-side views that show its English text
     assert [r for r in changed if "pagefind/" not in r] == ["  ~ en/about/index.html", "  ~ en/about/parallel/index.html",
                                                             "  ~ zh/about/parallel/index.html"] * 3
-    assert "  ~ pagefind/pagefind-entry.json" in changed  # the page's words changed in the index
+    assert "  ~ pagefind/2026/pagefind-entry.json" in changed  # the page's words changed in the index
     assert git("rev-parse", "gh-pages", cwd=bare) == head and tree(tmp_path / "public") == before
 
 

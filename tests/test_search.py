@@ -29,10 +29,11 @@ def article(title: str, text: str, tags=(), date="") -> str:
 
 
 def fragments(files: dict[str, bytes]) -> dict[str, dict]:
-    """{url: fragment} of every indexed page, with the language Pagefind filed it under."""
+    """{url: fragment} of every indexed page, with the language Pagefind filed it under (in any
+    shard's bundle)."""
     out = {}
     for name, data in files.items():
-        if name.startswith(BUNDLE + "fragment/"):
+        if name.startswith(BUNDLE) and "/fragment/" in name:
             raw = gzip.decompress(data)
             assert raw.startswith(b"pagefind_dcd")
             frag = json.loads(raw[len(b"pagefind_dcd"):])
@@ -380,6 +381,49 @@ def test_a_build_indexes_again_only_the_language_whose_pages_changed(tmp_path, m
     assert sorted(calls) == [["en"], ["zh-hans"]]
 
 
+OLDER = {**SITE, "content/posts/older.md": """
+    ---
+    date: 2024-05-02
+    en: {title: "An older day"}
+    zh: {title: "更早的一天"}
+    ---
+    <!-- lang: en -->
+    A quetzal on the wire.
+
+    <!-- lang: zh -->
+    电线上有一只格查尔鸟。
+    """}
+
+
+def test_each_shard_of_years_has_its_own_index_and_an_edit_indexes_only_its_own(tmp_path, monkeypatch):
+    """Years are joined into shards of SHARD_POSTS posts, each indexed by itself: an edit indexes
+    again only its own shard's pages of its language, and a search page lists its shards."""
+    monkeypatch.setattr(search, "SHARD_POSTS", 1)  # every year a shard of its own
+    root = write_site(tmp_path / "site", OLDER)
+    out = root / "output"
+    calls = Recorded(tmp_path / "indexed.jsonl")
+    one = search._index_one
+    monkeypatch.setattr(search, "_index_one", lambda pages, *rest: (calls.add(sorted(pages)), one(pages, *rest))[1])
+    assert build_to(root, out, BuildOptions(now=NOW)).ok
+    assert len(list(calls)) == 4  # two shards, two languages
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / BUNDLE).rglob("*") if p.is_file()}
+    assert sorted(search.bundles(files)) == ["pagefind/2024/", "pagefind/2025/"]  # the about page: the newest
+    assert search.find(files, "en", "quetzal") == {"/en/posts/older/"}
+    assert search.find(files, "en", "refugee") == {"/en/posts/refugees/"}
+    assert search.find(files, "en", "notebooks") == {"/en/about/"}
+    assert search.language_sizes(files)["en"][0] == 3
+    assert 'data-shards="2025/ 2024/"' in (out / "en/search/index.html").read_text("utf-8")
+    calls.clear()
+    post = root / "content/posts/older.md"
+    post.write_text(post.read_text("utf-8").replace("A quetzal on the wire.", "A heron on the wire."), "utf-8")
+    assert build_to(root, out, BuildOptions(now=NOW)).ok
+    assert list(calls) == [["en/posts/older/index.html"]], list(calls)
+    clean = build_fixture(root)
+    bundle = {p: v for p, v in clean.files.items() if p.startswith(BUNDLE)}
+    assert bundle == {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / BUNDLE).rglob("*") if p.is_file()}
+    assert search.find(bundle, "en", "heron") == {"/en/posts/older/"}
+
+
 def test_pagefind_indexes_in_a_child_while_the_writer_writes_the_other_files(tmp_path, monkeypatch):
     """Pagefind runs on one core: once there is a last build to keep files from, riji build hands
     it the pages from a forked child and writes every other file meanwhile, then adds the bundle to
@@ -403,7 +447,8 @@ def test_pagefind_indexes_in_a_child_while_the_writer_writes_the_other_files(tmp
     assert result.ok and events == ["pages", "wait", "bundle"]
     assert int(by.read_text()) != os.getpid()
     assert search.find(result.files, "en", "heron") == {"/en/posts/refugees/"}
-    assert (root / "output" / search.ENTRY).read_bytes() == result.files[search.ENTRY]
+    entry = "pagefind/2025/pagefind-entry.json"
+    assert (root / "output" / entry).read_bytes() == result.files[entry]
     # beside the writer, one language at a time: two services and the workers never all hold memory
     spans = Recorded(tmp_path / "spans.jsonl")
     one = search._index_one
@@ -444,7 +489,7 @@ def test_the_preview_indexes_in_memory_and_sees_an_edit(tmp_path, monkeypatch):
         wait_until(lambda: search.find(preview.search, "en", "refugee"), "the first index")
         host, port = session.server.server_address[:2]
         conn = http.client.HTTPConnection(host, port, timeout=10)
-        conn.request("GET", "/pagefind/pagefind-entry.json")
+        conn.request("GET", "/pagefind/2025/pagefind-entry.json")  # the one shard: every post is of 2025
         answer = conn.getresponse()
         assert answer.status == 200 and b'"zh-hans"' in answer.read()
         conn.close()
@@ -479,9 +524,9 @@ def test_check_passes_when_the_newest_post_of_each_language_is_found(tmp_path):
 
 def test_check_finds_a_missing_index_a_language_without_one_and_an_unfindable_post(tmp_path):
     result = build_fixture(write_site(tmp_path, SITE))
-    entry = result.files.pop("pagefind/pagefind-entry.json")
+    entry = result.files.pop("pagefind/2025/pagefind-entry.json")
     assert any("no search index" in e for e in check_errors(result))
-    result.files["pagefind/pagefind-entry.json"] = entry
+    result.files["pagefind/2025/pagefind-entry.json"] = entry
 
     search_page = result.files["zh/search/index.html"]  # a theme whose <html lang> the index lacks
     result.files["zh/search/index.html"] = search_page.replace(b'lang="zh-Hans"', b'lang="zh-TW"', 1)

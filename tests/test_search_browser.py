@@ -16,6 +16,28 @@ def base(example_output):
         yield url
 
 
+@pytest.fixture(scope="module")
+def two_shards(tmp_path_factory):
+    """The example site with its first post a year older, and every year a shard of its own."""
+    import shutil
+
+    from conftest import NOW, REPO
+    from generator import search as search_module
+    from generator.build import BuildOptions, build_to
+
+    site = tmp_path_factory.mktemp("shards") / "site"
+    site.mkdir()
+    for name in ("site.yaml", "content", "static"):
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy2)(REPO / name, site / name)
+    post = site / "content/posts/2025-01-18-tiktok-refugees.md"
+    post.write_text(post.read_text("utf-8").replace("date: 2025-01-18", "date: 2024-01-18", 1), "utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_module, "SHARD_POSTS", 1)
+        assert build_to(site, site / "output", BuildOptions(now=NOW, cache=False)).ok
+    with serve(site / "output") as url:
+        yield url
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context()
@@ -124,10 +146,19 @@ def test_nothing_is_fetched_for_search_until_a_reader_searches(page, base):
     assert not [u for u in page.requests if "/pagefind/" in u]
     page.fill("#search-q", "难民")
     results(page)
-    fetched = [urlsplit(u).path for u in page.requests if "/pagefind/" in u]
-    assert "/pagefind/pagefind.js" in fetched
-    assert any(p.startswith("/pagefind/index/zh-hans_") for p in fetched)
-    assert not any(p.startswith(("/pagefind/index/en_", "/pagefind/fragment/en_")) for p in fetched)
+    # every file of a shard's bundle, "/pagefind/2025/index/..." -> "index/..."
+    fetched = [urlsplit(u).path.split("/", 3)[3] for u in page.requests if "/pagefind/" in u]
+    assert "pagefind.js" in fetched
+    assert any(p.startswith("index/zh-hans_") for p in fetched)
+    assert not any(p.startswith(("index/en_", "fragment/en_")) for p in fetched)
+
+
+def test_a_search_merges_every_shard_of_its_language(page, two_shards):
+    found = {r["href"] for r in search(page, two_shards, "zh", "小红书")}
+    assert {"/zh/posts/tiktok-refugees/", "/zh/posts/short-video-long-reading/"} <= found  # 2024 and 2025
+    assert all(h.startswith("/zh/") for h in found)
+    fetched = {urlsplit(u).path.split("/")[2] for u in page.requests if "/pagefind/" in u}
+    assert fetched == {"2024", "2025"}
 
 
 def test_no_request_leaves_the_host(page, base):

@@ -2,11 +2,10 @@
 `<html lang>`) exists, and a word from the newest post in that language finds that post."""
 from __future__ import annotations
 
-import json
 import re
 
 from ..model import Site
-from ..search import ENTRY, find, searchable
+from ..search import ENTRY, bundles, find, indexed_languages, searchable
 from .pages import Page
 from .problem import Problem
 
@@ -17,10 +16,10 @@ def check_search(site: Site, files: dict[str, bytes], pages: dict[str, Page]) ->
         return []
     urls = site.urls
     offered = searchable(site)
-    if ENTRY not in files:
+    if not bundles(files):
         return [Problem(urls.search(config.default_language) + "index.html", None,
-                        f"search is on, but the site has no search index (/{ENTRY})")]
-    indexed = sorted(json.loads(files[ENTRY]).get("languages", {}))
+                        f"search is on, but the site has no search index (/{ENTRY} in no shard)")]
+    indexed = sorted(indexed_languages(files))
     problems: list[Problem] = []
     for code in config.codes:
         search_page = urls.search(code) + "index.html"

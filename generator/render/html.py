@@ -28,9 +28,10 @@ from .. import diary
 from .feeds import root_feed_links
 from .pinyin import NAME as PINYIN_FILE
 from .previous import Basis, Previous, reuse
+from ..search import shards_of
 from .side_by_side import Aligned
-from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Nav, Notice, PageView,
-                    SiteView, SwitchOption, TagLink, TocItem)
+from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Nav, Neighbour, Notice,
+                    PageView, SiteView, SwitchOption, TagLink, TocItem)
 
 
 class Context:
@@ -305,11 +306,15 @@ def post_page(ctx: Context, plan: PagePlan) -> dict:
     site, entry = ctx.site, plan.entry
     doc = entry.docs[plan.lang]
     older, newer = site.neighbours(doc)
-    return dict(page=_doc_page(ctx, entry, doc), doc=doc_view(doc), older=doc_view(older), newer=doc_view(newer),
+    return dict(page=_doc_page(ctx, entry, doc), doc=doc_view(doc), older=_neighbour(older), newer=_neighbour(newer),
                 tags=[ctx.tag_link(site.tags[t]) for t in entry.tags if t in site.tags],
                 chapters=list(doc.chapters),
                 on_this_day=ctx.cards(Listed(d, False) for d in site.on_this_day(doc)) if entry.listed else [],
                 **_translation(ctx, entry, doc))
+
+
+def _neighbour(doc: Doc | None) -> Neighbour | None:
+    return None if doc is None else Neighbour(doc.lang, doc.title, doc.url, doc.date)
 
 
 def page_page(ctx: Context, plan: PagePlan) -> dict:
@@ -368,7 +373,8 @@ def archive_page(ctx: Context, plan: PagePlan) -> dict:
 
 def search_page(ctx: Context, plan: PagePlan) -> dict:
     return dict(page=ctx.page("search", plan.url, ctx.tr(ctx.lang.code, "search_title"), "",
-                              {c: ctx.urls.search(c) for c in ctx.site.config.codes}))
+                              {c: ctx.urls.search(c) for c in ctx.site.config.codes}),
+                shards=" ".join(shards_of(ctx.site, ctx.lang.code)))
 
 
 NOT_FOUND_RECENT = 3  # newest posts of each language on the 404 page

@@ -95,6 +95,17 @@ class SwitchOption:
 
 
 @dataclass(frozen=True)
+class Neighbour:
+    """The post before or after a post, as its page links to it: no text, so an edit to one post's
+    text leaves its neighbours' pages as they are."""
+
+    lang: str
+    title: str
+    url: str
+    date: datetime | None
+
+
+@dataclass(frozen=True)
 class DocView:
     """A post or page in one language."""
 

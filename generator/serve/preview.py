@@ -19,7 +19,7 @@ from ..constants import FINGERPRINT as FINGERPRINT_PATTERN
 from ..constants import TRANSLATIONS_LOCK
 from ..diagnostics import Diagnostic, in_order
 from ..render import Lazy, inputs_of
-from ..search import BUNDLE, Reuse, index_languages, searchable_by_language
+from ..search import BUNDLE, Reuse, index_languages, search_groups
 from ..translations.status import summary
 from .livereload import Channel, script_tag, sse_message
 
@@ -183,8 +183,8 @@ class Preview:
         with self.search_lock:
             if self.snapshot()[0] is not good:
                 return
-            groups = {code: [p for p in pages if p in good.files]
-                      for code, pages in searchable_by_language(good.site).items()}
+            groups = {key: [p for p in pages if p in good.files]
+                      for key, pages in search_groups(good.site).items()}
 
             def render(paths: list[str]) -> dict[str, bytes]:
                 out, pages = {}, {}

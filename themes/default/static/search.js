@@ -16,10 +16,15 @@
   form.hidden = false;
   document.documentElement.classList.add("has-search");
 
+  /* The index is in shards of years (data-shards, newest first): the first one's script searches,
+     and merges the others' indexes of this language. */
   function pagefind() {
     if (!engine) {
-      engine = import(say.bundle + "pagefind.js").then(function (pf) {
-        return pf.options({ excerptLength: 24 }).then(function () { return pf; });
+      var shards = (say.shards || "").split(" ").filter(Boolean);
+      engine = import(say.bundle + (shards[0] || "") + "pagefind.js").then(function (pf) {
+        return pf.options({ excerptLength: 24 }).then(function () {
+          return Promise.all(shards.slice(1).map(function (shard) { return pf.mergeIndex(say.bundle + shard); }));
+        }).then(function () { return pf; });
       });
       engine.catch(function () { engine = null; });
     }
