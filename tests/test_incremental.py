@@ -400,3 +400,112 @@ def test_a_moment_is_digested_with_its_zone():
     assert digest(shanghai) == digest(utc.astimezone(ZoneInfo("Asia/Shanghai")))
     assert len({digest(utc), digest(shanghai), digest(utc.replace(tzinfo=None)),
                 digest(shanghai.replace(tzinfo=ZoneInfo("Asia/Taipei")))}) == 4
+
+
+# -- text-only edits: the site's frame (render.previous) is unchanged, so every page whose recorded
+# entries kept their text keeps last build's digest without its values being worked out ---------------
+
+def edit_derived_fields(root):
+    """An English-only post's reading time, headings, contents, footnotes and Han text (pinyin):
+    its cards in every language's lists (in zh and zh-hant "only in English"), its neighbours."""
+    words = " ".join(["word"] * 900)
+    replace(root / POSTS / "notes-on-solitude.md", "<!-- lang: en -->\n",
+            f"<!-- lang: en -->\n[TOC]\n\n{words} 孤独是一间屋子。[^x]\n\n## A new heading\n\n[^x]: A note.\n\n")
+
+
+def edit_featured_lead(root):
+    """The newest post's first paragraph: the lead of the first home page (and of the root's)."""
+    replace(root / POSTS / "evening-walk-narrated/index.en.md", "This is a short one", "This is a very short one")
+
+
+def edit_summary_before_more(root):
+    """A summary made of the text before `<!-- more -->`: the cards of the post, its alias's page."""
+    replace(root / POSTS / "2025-01-18-tiktok-refugees.md", "For most of this week", "For most of this long week")
+
+
+def edit_chinese_only_post(root):
+    """A post only in Chinese: its zh-hant pages (made by OpenCC), "only in Chinese" cards in English."""
+    replace(root / POSTS / "写作的理由.zh.md", "## 周记里的谎\n", "## 周记里的谎\n\n新加的一段。" + "字" * 900 + "\n\n")
+
+
+def resize_bundle_image(root):
+    """The image's size is in the post's HTML, not in its text."""
+    from PIL import Image
+
+    Image.new("RGB", (80, 50), "red").save(root / POSTS / "learning-a-language-alone/notebook.png")
+
+
+def add_known_code_language(root):
+    """A code block in a language another post has: code.css keeps its classes, the frame stands."""
+    replace(root / POSTS / "notes-on-solitude.md", "<!-- lang: en -->\n",
+            "<!-- lang: en -->\n```python\nprint('hi')\n```\n\n")
+
+
+TEXT_EDITS = [edit_post, edit_translation, edit_derived_fields, edit_featured_lead, edit_summary_before_more,
+              edit_chinese_only_post, resize_bundle_image, add_known_code_language]
+
+
+@pytest.mark.parametrize("change", TEXT_EDITS, ids=lambda f: f.__name__)
+def test_after_a_text_edit_the_pages_kept_by_their_reads_are_a_clean_builds(themed, tmp_path, change):
+    before = incremental(themed)
+    change(themed)
+    after = incremental(themed)
+    assert before.basis is not None and after.basis.frame == before.basis.frame  # the fast path was taken
+    assert after.kept and after.made
+    assert tree(themed / "output") == clean(themed, tmp_path)
+
+
+def test_a_new_code_language_makes_code_css_and_every_page_again(themed, tmp_path):
+    """A post's code token classes feed code.css, whose fingerprinted name every page links: a new
+    language changes the shared inputs, so no page keeps last build's digest."""
+    before = incremental(themed)
+    old_css = {p for p in tree(themed / "output") if p.startswith("assets/code")}
+    replace(themed / POSTS / "notes-on-solitude.md", "<!-- lang: en -->\n",
+            '<!-- lang: en -->\n```haskell\nmain :: IO ()\nmain = putStrLn "hi" -- a comment\n```\n\n')
+    after = incremental(themed)
+    assert after.basis.frame != before.basis.frame
+    assert {p for p in tree(themed / "output") if p.startswith("assets/code")} != old_css
+    assert tree(themed / "output") == clean(themed, tmp_path)
+
+
+def test_text_edits_of_a_locked_translation_outdated_and_then_edited_again(themed, tmp_path):
+    """With translations.lock, an edit of the original makes its translation outdated (a notice on
+    its pages: the frame changes); a second edit leaves it outdated (the frame stands)."""
+    shutil.copy2(REPO / "translations.lock", themed / "translations.lock")
+    post = themed / POSTS / "2025-01-18-tiktok-refugees.md"
+    before = incremental(themed)
+    frames = []
+    for old, new in (("For most of this week", "For most of this long week"),
+                     ("this long week", "this very long week")):
+        replace(post, old, new)
+        result = incremental(themed)
+        frames.append(result.basis.frame)
+        assert tree(themed / "output") == clean(themed, tmp_path)
+        shutil.rmtree(tmp_path / "clean")
+    assert frames[0] != before.basis.frame and frames[1] == frames[0]
+    assert b"outdated-notice" in (themed / "output/zh/posts/tiktok-refugees/index.html").read_bytes()
+
+
+def test_text_edits_of_posts_on_this_day_unlisted_and_with_aliases(themed, tmp_path):
+    """A post from the same day in another year (in the other's "on this day"), an unlisted post with
+    an alias, an old Chinese-only post: each edited in turn, the fast path gives a clean build's tree."""
+    (themed / POSTS / "old-day.md").write_text(
+        '---\ndate: 2024-05-04\nslug: old-day\ntags: [solitude]\nen:\n  title: "An old day"\nzh:\n  title: "旧的一天"\n'
+        '---\n<!-- lang: en -->\nFirst paragraph of an old day.\n\n<!-- lang: zh -->\n旧的一天的第一段。\n', "utf-8")
+    (themed / POSTS / "hidden.md").write_text(
+        '---\ndate: 2025-05-05\nslug: hidden\nvisibility: unlisted\naliases: [/old/hidden/]\ntitle: "Hidden"\n'
+        '---\n<!-- lang: en -->\nHidden first paragraph.\n', "utf-8")
+    (themed / POSTS / "old-writing.zh.md").write_text(
+        '---\ndate: 2023-06-15\ntitle: "旧作"\ntags: [writing]\n---\n旧作的第一段。\n', "utf-8")
+    last = incremental(themed)
+    assert b"old-day" in (themed / "output/en/posts/notes-on-solitude/index.html").read_bytes()
+    for name, old, new in (("old-day.md", "First paragraph", "The first paragraph" + " more" * 400),
+                           ("old-day.md", "旧的一天的第一段。", "旧的一天的第一段，改了。" + "字" * 500),
+                           ("hidden.md", "Hidden first paragraph.", "Edited.\n\n## H\n\n```python\nx = 1\n```"),
+                           ("old-writing.zh.md", "旧作的第一段。", "旧作的第一段，改了。" + "字" * 500)):
+        replace(themed / POSTS / name, old, new)
+        result = incremental(themed)
+        assert result.basis.frame == last.basis.frame and result.kept
+        assert tree(themed / "output") == clean(themed, tmp_path), name
+        shutil.rmtree(tmp_path / "clean")
+        last = result
