@@ -50,17 +50,18 @@ def check_output_dir(out_dir: Path, site_root: Path) -> None:
         raise UnsafeOutput(f"refusing to build into {out_dir}: {reason}; choose another --output")
 
 
-def _inside(target: Path, rel: str) -> Path:
-    """`target/rel`, refusing any path a renderer might produce that would leave `target`."""
+def _inside(target: Path | str, rel: str) -> str:
+    """`target/rel`, refusing any path a renderer might produce that would leave `target`. A string:
+    the writer joins one per file, 8,000 on a 1,000-post diary, and pathlib's are slower."""
     if os.path.isabs(rel) or os.path.normpath(rel).startswith(".."):
         raise UnsafeOutput(f"refusing to write {rel!r}: it is outside the output folder")
-    return target / rel
+    return os.path.join(target, rel)
 
 
 Kept = dict[str, tuple]  # output path -> (inputs digest or None, content digest or None, file stamp, entries read)
 
 
-def _keep(old: Path, dest: Path, written: tuple) -> bool:
+def _keep(old: str, dest: str, written: tuple) -> bool:
     """Hard-link last build's `old` file as `dest` if it is still exactly the file riji wrote."""
     try:
         if stamp(os.stat(old, follow_symlinks=False)) != written:
@@ -89,20 +90,23 @@ def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:
     diagnostics) of the pages that have any, (path, inputs, content, stamp, made, entries its
     values read) of each file written)."""
     files, target, kept, old_dir = shared
+    old_dir = "" if old_dir is None else str(old_dir)  # None: nothing is kept
     problems, records = [], []
-    made: set[Path] = set()
+    made: set[str] = set()
     for rel in keys:
         exit_if_orphaned()  # a worker whose build was killed writes nothing more
         value = files[rel]
         dest = _inside(target, rel)
-        if dest.parent not in made:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            made.add(dest.parent)
+        parent = os.path.dirname(dest)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
         inputs = _inputs(value) if kept is not None else None
         lazy = isinstance(value, Lazy)
         deps = value.deps if lazy else None
         known = kept.get(rel) if kept else None
-        if inputs is not None and known and known[0] == inputs and _keep(old_dir / rel, dest, known[2]):
+        old = os.path.join(old_dir, rel)
+        if inputs is not None and known and known[0] == inputs and _keep(old, dest, known[2]):
             records.append((rel, inputs, known[1], known[2], False, deps))
             continue
         if lazy:
@@ -118,7 +122,7 @@ def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:
             shutil.copyfile(value, dest)
         else:
             content = content_digest(value)
-            if known and known[1] == content and _keep(old_dir / rel, dest, known[2]):
+            if known and known[1] == content and _keep(old, dest, known[2]):
                 records.append((rel, inputs, content, known[2], lazy, deps))  # rendered, if lazy, but kept
                 continue
             with open(dest, "wb") as fh:
