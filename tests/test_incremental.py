@@ -182,6 +182,26 @@ def test_an_edited_text_works_out_only_the_values_of_pages_that_read_it(site, tm
     assert tree(site / "output") == clean(site, tmp_path)
 
 
+def test_a_post_named_on_this_day_or_as_a_neighbour_keeps_the_page_that_names_it(site, tmp_path, monkeypatch):
+    """Other posts' pages name a post by its title, date and URL only (its neighbours', and those of
+    the same day in other years): an edit to its text leaves those pages' inputs as they were."""
+    from generator.render import html
+
+    (site / POSTS / "a-year-before.md").write_text(
+        "---\ndate: 2024-01-18\nen: {title: \"A year before\"}\n---\nThe same day, a year before.\n", "utf-8")
+    incremental(site)
+    assert b"From TikTok to RedNote" in (site / "output/en/posts/a-year-before/index.html").read_bytes()
+    worked_out = Counter()
+    for kind, values in html.PAGE_KINDS.items():
+        monkeypatch.setitem(html.PAGE_KINDS, kind,
+                            lambda ctx, plan, values=values: (worked_out.update([plan.output]), values(ctx, plan))[1])
+    replace(site / POSTS / "2025-01-18-tiktok-refugees.md", "For most of this week", "For all of this week")
+    incremental(site)
+    assert "en/posts/tiktok-refugees/index.html" in worked_out
+    assert "en/posts/a-year-before/index.html" not in worked_out  # on this day, and its newer neighbour
+    assert tree(site / "output") == clean(site, tmp_path)
+
+
 def test_pinyin_files_are_kept_without_being_made_again(site, monkeypatch):
     """A pinyin.json's inputs are its runs: a build that changed nothing of them keeps each file."""
     import generator.render.pinyin as pinyin_files

@@ -30,8 +30,8 @@ from .pinyin import NAME as PINYIN_FILE
 from .previous import Basis, Previous, reuse
 from ..search import shards_of
 from .side_by_side import Aligned
-from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Nav, Neighbour, Notice,
-                    PageView, SiteView, SwitchOption, TagLink, TocItem)
+from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Mention, Nav, Neighbour,
+                    Notice, PageView, SiteView, SwitchOption, TagLink, TocItem)
 
 
 class Context:
@@ -309,7 +309,8 @@ def post_page(ctx: Context, plan: PagePlan) -> dict:
     return dict(page=_doc_page(ctx, entry, doc), doc=doc_view(doc), older=_neighbour(older), newer=_neighbour(newer),
                 tags=[ctx.tag_link(site.tags[t]) for t in entry.tags if t in site.tags],
                 chapters=list(doc.chapters),
-                on_this_day=ctx.cards(Listed(d, False) for d in site.on_this_day(doc)) if entry.listed else [],
+                on_this_day=[Mention(_neighbour(d), ctx.urls.path(d.url), d.date.astimezone(ctx.tz).year)
+                             for d in site.on_this_day(doc)] if entry.listed else [],
                 **_translation(ctx, entry, doc))
 
 

@@ -106,6 +106,15 @@ class Neighbour:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A post named on another's page ("on this day"): no text either, for the same reason."""
+
+    doc: Neighbour
+    href: str
+    year: int  # of its date, in the site's time zone
+
+
+@dataclass(frozen=True)
 class DocView:
     """A post or page in one language."""
 
