@@ -28,8 +28,7 @@ from .render.files import bundle_files
 from .render.hosting import render_hosting
 from .render.html import render_html
 from .render.pinyin import render_pinyin
-from .render.previous import Basis, Previous
-from .render.previous import basis as page_basis
+from .render.previous import Previous, Reads
 from .render.podcast import render_podcast
 from .render.sitemap import render_sitemap
 from .search import Indexing, Reuse, load_reuse, save_reuse, search_groups, start_languages
@@ -59,7 +58,8 @@ class BuildOptions:
     reuse: bool = True  # build_to: nothing changed since the last build (lastbuild.py): write nothing
     # last build's bytes of a page whose inputs digest is unchanged, or None (build_to, from output/)
     written: Callable[[str, bytes], bytes | None] | None = None
-    # build_to keeping a manifest: which entries each page reads is recorded, and last build's record
+    # record which entries each page reads (build_to keeping a manifest; the preview), with last build's
+    # record of them
     track_reads: bool = False
     previous: Previous | None = None
 
@@ -79,7 +79,7 @@ class BuildResult:
     made: int = 0  # files the writer rendered or copied
     kept: int = 0  # files the writer kept from the last build, their inputs unchanged
     root: Path | None = None  # the site folder it was built from (resolved): checks name files in it
-    basis: Basis | None = None  # with BuildOptions.track_reads: what pages' recorded reads hold against
+    reads: Reads | None = None  # with BuildOptions.track_reads: which entries its pages read, and the basis
     translations: Status | None = None  # each translation against translations.lock
     seconds: float = 0.0
     changes_at: datetime | None = None  # when a post dated in the future would be published
@@ -335,7 +335,9 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
         problems.extend(joined(root, files, part))
 
     inputs = shared_inputs(root, theme, asset_urls, statics, options)
-    result.basis = page_basis(site, inputs) if options.track_reads else None
+    result.reads = Reads(site, inputs, options.previous) if options.track_reads else None
+    if result.reads is not None and options.memo is None:
+        result.reads.basis()  # `riji build`: before its writer's workers fork, so they share it
     add(render_feeds(site, inputs))
     add(render_root_feeds(site))
     add(render_podcast(site))
@@ -345,8 +347,7 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     add(render_hosting(site, asset_urls))
     add(render_html(site, theme, root, asset_urls=asset_urls, static_names=set(statics),
                     feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),
-                    extra_body=options.extra_body, inputs=inputs, basis=result.basis,
-                    previous=options.previous))
+                    extra_body=options.extra_body, inputs=inputs, reads=result.reads))
     add(bundle_files(site))
     add(statics)
     if options.cores > 1:
@@ -434,7 +435,8 @@ def _build_to(root: Path, out_dir: Path, options: BuildOptions | None, progress:
             if progress:
                 progress(f"rendering and writing {len(result.files)} files")
             written = write_output(result.files, out_dir, root, options.cores, background_cleanup, manifest,
-                                   searched if searching is not None else None, result.basis)
+                                   searched if searching is not None else None,
+                                   result.reads.basis() if result.reads is not None else None)
             result.files.update(bundle)
             problems += written.diagnostics
             result.made, result.kept = written.made, written.kept

@@ -498,6 +498,12 @@ def test_the_preview_indexes_in_memory_and_sees_an_edit(tmp_path, monkeypatch):
         rendered = []
         render = preview.render
         monkeypatch.setattr(preview, "render", lambda lazy, good: (rendered.append(lazy), render(lazy, good))[1])
+        from generator.render import html
+
+        worked_out = set()  # pages whose values are worked out: for the digests search keys shards by
+        for kind, values in html.PAGE_KINDS.items():
+            monkeypatch.setitem(html.PAGE_KINDS, kind,
+                                lambda ctx, plan, values=values: (worked_out.add(plan.output), values(ctx, plan))[1])
         post = root / "content/posts/refugees.md"
         post.write_text(post.read_text("utf-8").replace("The TikTok refugees arrived.",
                                                         "A heron watched the TikTok refugees."), "utf-8")
@@ -506,6 +512,7 @@ def test_the_preview_indexes_in_memory_and_sees_an_edit(tmp_path, monkeypatch):
         assert search.find(preview.search, "zh-hans", "难民") == {"/zh/posts/refugees/"}
         assert calls == [["en"]]  # the Chinese index is kept: only the edited language is indexed again
         assert len(rendered) == 1  # of the English pages only the edited one is rendered again
+        assert "en/about/index.html" not in worked_out  # its digest kept: it reads nothing of the post
     assert not (root / "output").exists()  # the preview never writes the index (or anything) there
 
 

@@ -27,7 +27,7 @@ from . import TEMPLATE_ERROR, Lazy, Output
 from .. import diary
 from .feeds import root_feed_links
 from .pinyin import NAME as PINYIN_FILE
-from .previous import Basis, Previous, reuse
+from .previous import Reads
 from ..search import shards_of
 from .side_by_side import Aligned
 from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Mention, Nav, Neighbour,
@@ -401,14 +401,14 @@ PAGE_KINDS = {"home": home_page, "post": post_page, "page": page_page, "tag": ta
 
 def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, str],
                 static_names: set[str], feeds_for, extra_body: str = "", inputs: bytes | None = None,
-                basis: Basis | None = None, previous: Previous | None = None) -> Output:
+                reads: Reads | None = None) -> Output:
     """Every page of `model.page_plans`, as a Lazy: its values are only worked out when it is
     rendered, so the preview pays for the pages a browser asks for, not for all of them.
 
     With `inputs` (a digest of the settings, strings, templates and code every page shares) each
     page can also tell the writer the digest of its own inputs: those plus the values its template
-    receives. With `basis` (this build's, `render.previous`) it also tells which entries its values
-    read, and takes last build's digest from `previous` where that still holds."""
+    receives. With `reads` (`render.previous`) it also tells which entries its values read, and
+    takes last build's digest where that still holds."""
     contexts = {}
     for lang in site.config.languages:
         ctx = Context(site, theme, lang, asset_urls, static_names, feeds_for(lang.code), extra_body)
@@ -422,7 +422,6 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
     # since search's thread digests pages while a request's thread renders one
     last: list = [None]
     known: dict = {}  # each document view's digest, worked out once
-    kept = reuse(previous, basis)
     _VIEWS.clear()  # the last build's documents are let go
 
     def values_of(plan: PagePlan) -> dict:
@@ -436,9 +435,9 @@ def render_html(site: Site, theme: Theme, site_root, *, asset_urls: dict[str, st
         ctx = contexts[plan.lang]
         if ctx.inputs is None:
             return None
-        if kept is not None and (hit := kept(plan.output)) is not None:
+        if reads is not None and (hit := reads.kept(plan.output)) is not None:
             return hit
-        read = _reading.entries = set() if basis is not None else None
+        read = _reading.entries = set() if reads is not None and reads.basis() is not None else None
         last[0] = None  # worked out afresh, so that every read is noted
         try:
             values = values_of(plan)

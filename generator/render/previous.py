@@ -2,20 +2,23 @@
 work out the values of all 5,000 pages again only to find their digests unchanged.
 
 A page's inputs digest covers every value its template receives. Working those out, the page reads
-a few entries' documents (its own, its neighbours', the cards of a list): which entries is recorded
-as it is digested (`html.doc_view` and `Context.cards` note each). The next build reuses a page's digest, without working out its
-values, when the site's *frame* is unchanged (the inputs every page shares, and every entry's
-fields but its documents' bodies: dates, tags, titles, URLs, translations, so every plan, list
-and neighbour is the same) and so is the body of each entry the page read.
+a few entries' documents (its own, the cards of a list): which entries is recorded as it is
+digested (`html.doc_view` and `Context.cards` note each). The next build reuses a page's digest,
+without working out its values, when the site's *frame* is unchanged (the inputs every page shares,
+and every entry's fields but its documents' text and what is made of it: dates, tags, titles, URLs,
+translations, so every plan, list and neighbour is the same) and so is the text of each entry the
+page read. The preview does the same between the builds its search indexes.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, fields
 from operator import attrgetter
 
 from ..inputs import digest
 from ..model import Doc, Entry, Site
 from ..sources import SourceDoc
+from . import Lazy
 
 # what a document's text (with the frame) makes: left out of the frame, and stood for by the digest
 # of its text and its HTML (which alone shows what else it read, e.g. a bundle image's size)
@@ -74,3 +77,36 @@ def reuse(previous: Previous | None, now: Basis | None):
         return known
 
     return hit
+
+
+class Reads:
+    """A build's side of it: its basis, worked out when first asked for (`riji build` asks at once,
+    before its writer forks; the preview's search thread asks, off the path to the screen), and
+    last build's record. `kept(path)`: last build's (digest, entries read) of a page, where it holds."""
+
+    def __init__(self, site: Site, inputs: bytes | None, previous: Previous | None):
+        self._args, self.previous = (site, inputs), previous
+        self._lock = threading.Lock()
+        self._done: tuple | None = None  # (basis, its reuse function)
+
+    def _work_out(self) -> tuple:
+        with self._lock:
+            if self._done is None:
+                now = basis(*self._args)
+                self._done = (now, reuse(self.previous, now))
+            return self._done
+
+    def basis(self) -> Basis | None:
+        return self._work_out()[0]
+
+    def kept(self, path: str):
+        hit = self._work_out()[1]
+        return None if hit is None else hit(path)
+
+    def pages(self, files) -> Previous | None:
+        """What this build can tell the next one of its pages (`files`, those digested so far)."""
+        now = self.basis()
+        if now is None:
+            return None
+        return Previous(now, {path: (page.digest, page.deps) for path, page in files.items()
+                              if isinstance(page, Lazy) and page.deps is not None and isinstance(page.digest, bytes)})

@@ -121,6 +121,7 @@ class Preview:
         self.render_lock = threading.Lock()  # a lazy page renders once, its diagnostics recorded once
         self.collector = IdleCollector()
         self.search: dict[str, bytes] = {}  # the newest search index, served from memory
+        self.page_reads = None  # render.previous.Previous: what the last indexed build's pages read
         self.search_before: dict[str, bytes] = {}  # the one before, for a tab that loaded it
         self.search_lock = threading.Lock()  # one indexing at a time, always of the newest build
         self.search_reuse: Reuse = {}  # each language's last index: a save re-indexes only its language
@@ -141,7 +142,7 @@ class Preview:
             options = BuildOptions(drafts=self.drafts, future=self.future, private=True, now=self.now,
                                    cache=self.cache,
                                    extra_body=script_tag(token), lazy=True, memo=self.memo, workers=1,
-                                   search=False)
+                                   search=False, track_reads=True, previous=self.page_reads)
             try:
                 result = build(self.root, options)
             except Exception as exc:  # a bug, not bad input: say so, and keep watching
@@ -210,6 +211,8 @@ class Preview:
                 if self.channel.closed.is_set():
                     return
                 raise
+            if good.reads is not None:  # the digests search worked out, for the next build to keep
+                self.page_reads = good.reads.pages(good.files)
             offered = {path for paths in groups.values() for path in paths}  # deleted pages are let go
             self.search_pages = {p: v for p, v in self.search_pages.items() if p in offered}
             failed = [p for p in problems if p.severity == "error"]  # Pagefind missing or broken
