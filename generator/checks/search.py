@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Site
-from ..search import ENTRY, bundles, find, indexed_languages, searchable
+from ..search import BUNDLE, ENTRY, bundles, find, indexed_languages, searchable
 from .pages import Page
 from .problem import Problem
 
@@ -18,7 +18,7 @@ def check_search(site: Site, files: dict[str, bytes], pages: dict[str, Page]) ->
     offered = searchable(site)
     if not bundles(files):
         return [Problem(urls.search(config.default_language) + "index.html", None,
-                        f"search is on, but the site has no search index (/{ENTRY} in no shard)")]
+                        f"search is on, but the site has no search index (no /{BUNDLE}<shard>/{ENTRY[len(BUNDLE):]})")]
     indexed = sorted(indexed_languages(files))
     problems: list[Problem] = []
     for code in config.codes:
