@@ -62,6 +62,8 @@ def _cut_width(text: str, limit: int) -> str:
     """The longest start of `text` at most `limit` wide. Every character is at least 1 wide, so only
     the first limit + 1 can matter; the wide ones among them are found by one regex scan."""
     head = text[:limit + 1]
+    if not CJK.search(head):  # every character 1 wide
+        return text[:limit] if len(head) > limit else text
     w = 0
     wide = {m.start() for m in CJK.finditer(head)}
     for i in range(len(head)):
