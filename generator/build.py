@@ -338,12 +338,13 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     result.reads = Reads(site, inputs, options.previous) if options.track_reads else None
     if result.reads is not None and options.memo is None:
         result.reads.basis()  # `riji build`: before its writer's workers fork, so they share it
-    add(render_feeds(site, inputs))
+    add(render_feeds(site, inputs, result.reads))
     add(render_root_feeds(site))
     add(render_podcast(site))
     add(render_sitemap(site))
     add(render_on_this_day(site))
-    add(render_pinyin(((doc.url, doc.pinyin) for entry in site.entries for doc in entry.docs.values()), inputs))
+    add(render_pinyin(((doc.url, doc.pinyin, entry.name) for entry in site.entries for doc in entry.docs.values()),
+                      inputs, result.reads))
     add(render_hosting(site, asset_urls))
     add(render_html(site, theme, root, asset_urls=asset_urls, static_names=set(statics),
                     feeds_for=lambda code, tag=None: feed_links(site, theme.strings, code, tag),

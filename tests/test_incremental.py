@@ -182,6 +182,27 @@ def test_an_edited_text_works_out_only_the_values_of_pages_that_read_it(site, tm
     assert tree(site / "output") == clean(site, tmp_path)
 
 
+def test_an_edited_text_digests_only_the_feeds_and_readings_that_carry_it(site, tmp_path, monkeypatch):
+    """A feed records its posts, a pinyin.json its document: after an edit of one post's text, the
+    others keep last build's digest without digesting their posts again (render.previous)."""
+    from generator.render import feeds, pinyin
+
+    incremental(site)
+    worked_out = Counter()
+    for module in (feeds, pinyin):
+        def spy(reads, path, names, work, real=module.recorded):
+            return real(reads, path, names, lambda: (worked_out.update([path]), work())[1])
+        monkeypatch.setattr(module, "recorded", spy)
+    edit_post(site)
+    result = incremental(site)
+    assert {"en/feed.xml", "en/atom.xml", "en/tags/solitude/feed.xml"} <= set(worked_out)
+    outputs = [p for p in result.files if p.endswith((".xml", "pinyin.json")) and "sitemap" not in p]
+    assert "zh/posts/xie-zuo-de-li-you/pinyin.json" in outputs and not any(p.endswith("pinyin.json") for p in worked_out)
+    assert not any("/tags/" in p and "/solitude/" not in p and "/attention/" not in p for p in worked_out)
+    assert len(worked_out) < len(outputs) / 2
+    assert tree(site / "output") == clean(site, tmp_path)
+
+
 def test_a_post_named_on_this_day_or_as_a_neighbour_keeps_the_page_that_names_it(site, tmp_path, monkeypatch):
     """Other posts' pages name a post by its title, date and URL only (its neighbours', and those of
     the same day in other years): an edit to its text leaves those pages' inputs as they were."""

@@ -30,7 +30,7 @@ def test_converted_runs_keep_the_readings_of_the_source():
 
 
 def test_the_file_holds_runs_and_readings_side_by_side():
-    files = render_pinyin([("zh/posts/x/", (("银行", "yín háng"),)), ("zh/posts/none/", ())])
+    files = render_pinyin([("zh/posts/x/", (("银行", "yín háng"),), "posts/x"), ("zh/posts/none/", (), "posts/none")])
     assert list(files) == ["zh/posts/x/pinyin.json"]
     assert json.loads(files["zh/posts/x/pinyin.json"]()[0]) == {"han": ["银行"], "py": ["yín háng"]}
 

@@ -25,6 +25,7 @@ from ..constants import CONTROL, URL_SCHEME
 from ..inputs import digest
 from ..model import Doc, Site, Tag
 from . import Lazy, Output
+from .previous import Reads, recorded
 from .views import FeedLink
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # the date of a feed with nothing in it yet
@@ -153,21 +154,25 @@ class AtomLinks(BaseEntryExtension):
         return entry
 
 
-def render_feeds(site: Site, inputs: bytes | None = None) -> Output:
+def render_feeds(site: Site, inputs: bytes | None = None, reads: Reads | None = None) -> Output:
     """Each language's feeds, and each tag's; with `inputs` (what every output shares, as a digest)
-    each feed can tell the writer the digest of its own inputs."""
+    each feed can tell the writer the digest of its own inputs; with `reads`, last build's digest
+    of a feed whose posts are unchanged, without working it out."""
     config, urls = site.config, site.urls
     entry_digests: dict[int, bytes | None] = {}
 
-    def feed_inputs(lang: Language, tag: Tag | None, chosen: list[Doc], others: list[Language], fmt: str):
-        if inputs is None:
-            return None
+    def work(lang: Language, tag: Tag | None, chosen: list[Doc], others: list[Language], fmt: str):
         for doc in chosen:  # a post's whole entry: every field and translation a feed item may show
             if id(doc.entry) not in entry_digests:
                 entry_digests[id(doc.entry)] = digest(*_entry_fields(doc.entry))
         return digest(inputs, lang.code, tag, fmt, [o.code for o in others], site.tags,
                       [entry_digests[id(d.entry)] for d in chosen],
                       None if any(d.updated for d in chosen) else _newest(site))
+
+    def feed_inputs(path: str, *args):
+        if inputs is None:
+            return None
+        return recorded(reads, path, [d.entry.name for d in args[2]], lambda: work(*args))
 
     limit = config.feeds["items"]
     posts = site.feed_posts()
@@ -187,8 +192,8 @@ def render_feeds(site: Site, inputs: bytes | None = None) -> Output:
                       (tag is None or (other.code, tag.key) in tag_langs)]
             for fmt in ("rss", "atom"):
                 args = (lang, tag, chosen, others, fmt)
-                out[urls.feed(lang.code, fmt, tag and tag.slug)] = Lazy(partial(_feed, site, *args),
-                                                                        partial(feed_inputs, *args))
+                path = urls.feed(lang.code, fmt, tag and tag.slug)
+                out[path] = Lazy(partial(_feed, site, *args), partial(feed_inputs, path, *args))
     return out
 
 

@@ -9,23 +9,27 @@ from collections.abc import Iterable
 
 from ..inputs import digest
 from . import Lazy
+from .previous import Reads, recorded
 
 NAME = "pinyin.json"
 
 
-def render_pinyin(docs: Iterable[tuple[str, tuple]], inputs: bytes | None = None) -> dict[str, Lazy]:
-    """{`<url>pinyin.json`: readings} for each (site-relative page URL, pinyin.Runs) with any; lazy,
-    so the preview makes only the files a reader asks for and a build makes them on every core.
-    With `inputs` (what every output shares) each file's inputs are those and its runs, so a build
-    keeps last build's file without making it again."""
+def render_pinyin(docs: Iterable[tuple[str, tuple, str]], inputs: bytes | None = None,
+                  reads: Reads | None = None) -> dict[str, Lazy]:
+    """{`<url>pinyin.json`: readings} for each (site-relative page URL, pinyin.Runs, entry name) with
+    any runs; lazy, so the preview makes only the files a reader asks for and a build makes them on
+    every core. With `inputs` (what every output shares) each file's inputs are those and its runs,
+    so a build keeps last build's file without making it again; with `reads`, without even
+    digesting the runs of an entry whose text is unchanged."""
     inputs_of = None if inputs is None else _inputs
-    return {url + NAME: Lazy(_readings, inputs_of, runs, inputs) for url, runs in docs if runs}
+    return {url + NAME: Lazy(_readings, inputs_of, runs, inputs, url + NAME, name, reads)
+            for url, runs, name in docs if runs}
 
 
-def _inputs(runs: tuple, inputs: bytes) -> bytes | None:
-    return digest(inputs, runs)
+def _inputs(runs: tuple, inputs: bytes, path: str, name: str, reads: Reads | None):
+    return recorded(reads, path, (name,), lambda: digest(inputs, runs))
 
 
-def _readings(runs: tuple, _shared: bytes | None = None) -> tuple[bytes, tuple]:
+def _readings(runs: tuple, *_inputs) -> tuple[bytes, tuple]:
     data = {"han": [han for han, _ in runs], "py": [py for _, py in runs]}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), ()

@@ -79,6 +79,16 @@ def reuse(previous: Previous | None, now: Basis | None):
     return hit
 
 
+def recorded(reads: "Reads | None", path: str, names, work):
+    """A file's inputs digest and the entries it reads (`names`), or last build's where that still
+    holds; `work()` digests it afresh. For the outputs whose reads are known before their values
+    (a feed's posts, a document's pinyin), so nothing need note them as they are read."""
+    if reads is not None and (hit := reads.kept(path)) is not None:
+        return hit
+    found = work()
+    return found if reads is None or found is None else (found, tuple(sorted(set(names))))
+
+
 class Reads:
     """A build's side of it: its basis, worked out when first asked for (`riji build` asks at once,
     before its writer forks; the preview's search thread asks, off the path to the screen), and
