@@ -86,30 +86,31 @@ def probe_media(config: Config, urls: Urls, root: Path, sources: list[SourceEntr
     diag = Diagnostics(root)
     media = Media()
     probes: dict[Path, _Probe | str] = {}  # each file read once, even when several documents share it
-    for src in sources:
-        for code, sdoc in src.docs.items():
-            if "audio" not in sdoc.meta:
-                continue
-            found = _locate(sdoc.meta["audio"], "audio", src, sdoc, code, root, urls, diag)
-            if found is None:
-                continue
-            path, url = found
-            key = Path(os.path.realpath(path))
-            if key not in probes:
-                probes[key] = _probe(path)
-            probe = probes[key]
-            line = sdoc.lines.get("audio")
-            if isinstance(probe, str):
-                diag.error(sdoc.path, line, f"audio file '{sdoc.meta['audio']}' {probe}")
-                continue
-            _check_name(path, probe, sdoc, line, diag)
-            media.audio[(src.name, code)] = Audio(url, path, probe.mime, probe.length, probe.duration,
-                                                  _episode_art(src, sdoc, code, config, root, urls, diag))
-    for src in sources:  # an Open Graph image must exist too (a web address is taken as given)
-        for code, sdoc in src.docs.items():
-            image = sdoc.meta.get("image")
-            if image is not None and not (isinstance(image, str) and _SCHEME.match(image.strip())):
-                _locate(image, "image", src, sdoc, code, root, urls, diag)
+    # the few documents with a recording or an image, found in one pass (the preview's every save)
+    named = [(src, code, sdoc) for src in sources for code, sdoc in src.docs.items()
+             if "audio" in sdoc.meta or "image" in sdoc.meta]
+    for src, code, sdoc in named:
+        if "audio" not in sdoc.meta:
+            continue
+        found = _locate(sdoc.meta["audio"], "audio", src, sdoc, code, root, urls, diag)
+        if found is None:
+            continue
+        path, url = found
+        key = Path(os.path.realpath(path))
+        if key not in probes:
+            probes[key] = _probe(path)
+        probe = probes[key]
+        line = sdoc.lines.get("audio")
+        if isinstance(probe, str):
+            diag.error(sdoc.path, line, f"audio file '{sdoc.meta['audio']}' {probe}")
+            continue
+        _check_name(path, probe, sdoc, line, diag)
+        media.audio[(src.name, code)] = Audio(url, path, probe.mime, probe.length, probe.duration,
+                                              _episode_art(src, sdoc, code, config, root, urls, diag))
+    for src, code, sdoc in named:  # an Open Graph image must exist too (a web address is taken as given)
+        image = sdoc.meta.get("image")
+        if image is not None and not (isinstance(image, str) and _SCHEME.match(image.strip())):
+            _locate(image, "image", src, sdoc, code, root, urls, diag)
     if config.podcast is not None and config.podcast.image:
         media.cover = _cover(config, root, diag)
     if config.author.get("avatar"):  # the home page shows it

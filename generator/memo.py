@@ -127,6 +127,7 @@ class BuildMemo:
         self.dirty: set[str] | None = None
         self.layout: Layout | None = None
         self.plain: dict[str, bool] = {}
+        self.checked: dict[str, list] = {}  # ident -> the list of its paths whose names were last checked
         self.settings: tuple | None = None  # (root, config, the key part they give) of this build
         # in memory only, each by the very objects it was made from: translation status's Documents,
         # the site model's finished entries (with their pages)
@@ -174,6 +175,8 @@ class BuildMemo:
         self.entries = keep
         if len(self.plain) > len(self.seen):
             self.plain = {k: v for k, v in self.plain.items() if k in self.seen}
+        if len(self.checked) > len(self.seen):
+            self.checked = {k: v for k, v in self.checked.items() if k in self.seen}
 
     def __getstate__(self) -> dict:
         return {"entries": self.entries, "markdown": self.markdown, "spaced": self.spaced}
@@ -242,15 +245,17 @@ class BuildMemo:
         saw none of its files change, so a plain entry (one file or several, no link, no bundle
         folder) is taken as it was without looking at its files."""
         # any change to site.yaml starts afresh: parsing depends on its languages and timezone
-        if self.settings is None or self.settings[0] != root or self.settings[1] is not config:
+        if self.settings is None or self.settings[1] is not config or \
+                (self.settings[0] is not root and self.settings[0] != root):
             self.settings = (root, config, (_signature(root / SITE_FILE), tuple(config.codes), config.timezone))
         settings = self.settings[2]
         with self.lock:
             self.seen.add(ident)
             known = self.entries.get(("entry", ident))
         if unchanged and bundle is None and known is not None and self.plain.get(ident) and \
-                known[0][:3] == (kind, ident, settings) and len(known[0][3]) == len(paths) and \
-                all(sig[0] == str(p) for sig, p in zip(known[0][3], paths)):
+                known[0][:3] == (kind, ident, settings) and (self.checked.get(ident) is paths or (
+                    len(known[0][3]) == len(paths) and all(sig[0] == str(p) for sig, p in zip(known[0][3], paths)))):
+            self.checked[ident] = paths  # the same list again (the watcher's plan reuses the listing): same names
             self.hits += 1
             return known[1], known[2]
         key = (kind, ident, settings, tuple(_signature(p) for p in paths), _bundle_signature(bundle))

@@ -211,7 +211,12 @@ class Site:
         """(language, tag key) for each tag a post that feeds carry has in that language: made once,
         every tag's feed, page and link asks."""
         if not self._feed_tags:
-            self._feed_tags.update((code, key) for e in self.feed_posts() for code in e.docs for key in e.tags)
+            by_code: dict[str, set] = {}  # a set per language, then the pairs: 5,000 posts make 40,000
+            for e in self.feed_posts():
+                if e.tags:
+                    for code in e.docs:
+                        by_code.setdefault(code, set()).update(e.tags)
+            self._feed_tags.update((code, key) for code, keys in by_code.items() for key in keys)
         return self._feed_tags
 
     def neighbours(self, doc: Doc) -> tuple[Doc | None, Doc | None]:
@@ -368,10 +373,13 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
         if src.kind == "page" and src.slug in RESERVED_PAGE_SLUGS:
             path, line = src.lines.get("slug", (src.path, None))
             diag.error(path, line, f"page slug '{src.slug}' is reserved for riji's own pages; choose another")
-        inputs = _entry_inputs(src, rendered, media, outdated, images) if known is not None else None
-        old = known.get(src.name) if inputs is not None else None
-        if old is not None and _same(old[0], inputs) and \
-                not any(doc.url in seen_urls for doc in old[1].docs.values()):
+        old = known.get(src.name) if known is not None else None
+        inputs = None
+        if old is not None and not _unchanged(old[0], src, rendered, media, outdated, images):
+            inputs = _entry_inputs(src, rendered, media, outdated, images)  # compared by value, then kept
+            if inputs is None or not _same(old[0], inputs):
+                old = None
+        if old is not None and not any(doc.url in seen_urls for doc in old[1].docs.values()):
             entry, problems, texts = old[1], old[2], old[3]
             diag.items.extend(problems)
             keep(texts)  # the spacing memo keeps what this build asked for
@@ -413,6 +421,8 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                                    outdated_from=(outdated or {}).get((src.name, code)),
                                    code_classes=r.code_classes)
         diag.items.extend(own.items)
+        if known is not None and inputs is None:
+            inputs = _entry_inputs(src, rendered, media, outdated, images)
         if inputs is not None and alone:
             made[src.name] = (inputs, entry, tuple(own.items), texts)
         if entry.docs:
@@ -466,6 +476,26 @@ def _entry_inputs(src: SourceEntry, rendered: dict, media: dict | None, outdated
             return None
         out += (r, media.get(key) if media else None, outdated.get(key) if outdated else None)
     return tuple(out)
+
+
+def _unchanged(old: tuple, src: SourceEntry, rendered: dict, media: dict | None, outdated: dict | None,
+               images: dict | None) -> bool:
+    """`_same(old, _entry_inputs(...))` without making the tuple, where every part is the very
+    object it was (the memo hands back unchanged sources and Markdown): a save remakes one entry,
+    and the other 4,999 are only looked at. False where that cannot be told so."""
+    if old[0] is not src or (images and src.bundle is not None) or len(old) != 1 + 3 * len(src.docs):
+        return False
+    name, i = src.name, 1
+    for code in src.docs:
+        key = (name, code)
+        if old[i] is not rendered[key]:
+            return False
+        m = media.get(key) if media else None
+        o = outdated.get(key) if outdated else None
+        if not (old[i + 1] is m or old[i + 1] == m) or not (old[i + 2] is o or old[i + 2] == o):
+            return False
+        i += 3
+    return True
 
 
 def _same(old: tuple, new: tuple) -> bool:
