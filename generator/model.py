@@ -114,9 +114,11 @@ class Listed:
     other_language: bool
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Pagination:
-    """One page of a paginated list: its number, how many there are, and the neighbours' URLs."""
+    """One page of a paginated list: its number, how many there are, and the neighbours' URLs.
+    Never changed once made; not frozen, for the reason PagePlan is not (a preview rebuild of a
+    5,000-post diary makes 5,000)."""
 
     number: int
     total: int
@@ -146,8 +148,8 @@ class Site:
         per_page = self.config.posts_per_page
         chunks = [listing[i:i + per_page] for i in range(0, len(listing), per_page)] or [[]]
         total = len(chunks)
-        return [(chunk, Pagination(n, total, url_of(n), url_of(n - 1) if n > 1 else None,
-                                   url_of(n + 1) if n < total else None))
+        urls = [None, *(url_of(n) for n in range(1, total + 1)), None]  # each page's URL, made once
+        return [(chunk, Pagination(n, total, urls[n], urls[n - 1], urls[n + 1]))
                 for n, chunk in enumerate(chunks, 1)]
 
     def feed_posts(self) -> list[Entry]:
@@ -351,8 +353,8 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
     change that translation lacks; `space` is Han/Latin spacing of titles and summaries (the
     build's memo remembers it between builds). `root` only makes the messages' paths relative. Private
     entries are left out unless `private` (the preview, `riji build --private`). `known` (the
-    preview's memo) keeps each entry as made, with what it was made from and the problems found
-    making it, for the next build to hand back: most entries have no local link, alias or sized
+    preview's memo) keeps each entry as made, with what it was made from, the problems found
+    making it and its documents' URLs, for the next build to hand back: most entries have no local link, alias or sized
     image, so nothing else of the site goes into them, and a save remakes one entry of thousands."""
     diag = Diagnostics(root)
     by_path = cache(lambda: _link_targets(sources))  # made when a first link asks
@@ -379,12 +381,11 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             inputs = _entry_inputs(src, rendered, media, outdated, images)  # compared by value, then kept
             if inputs is None or not _same(old[0], inputs):
                 old = None
-        if old is not None and not any(doc.url in seen_urls for doc in old[1].docs.values()):
+        if old is not None and old[4].keys().isdisjoint(seen_urls.keys()):
             entry, problems, texts = old[1], old[2], old[3]
             diag.items.extend(problems)
             keep(texts)  # the spacing memo keeps what this build asked for
-            for doc in entry.docs.values():
-                seen_urls[doc.url] = doc.source.path
+            seen_urls.update(old[4])
             made[src.name] = old
             entries.append(entry)
             continue
@@ -424,7 +425,8 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
         if known is not None and inputs is None:
             inputs = _entry_inputs(src, rendered, media, outdated, images)
         if inputs is not None and alone:
-            made[src.name] = (inputs, entry, tuple(own.items), texts)
+            made[src.name] = (inputs, entry, tuple(own.items), texts,
+                              {doc.url: doc.source.path for doc in entry.docs.values()})
         if entry.docs:
             _aliases(entry, config, urls, aliases, diag)
             entries.append(entry)
