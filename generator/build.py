@@ -435,8 +435,10 @@ def _build_to(root: Path, out_dir: Path, options: BuildOptions | None, progress:
         try:
             if progress:
                 progress(f"rendering and writing {len(result.files)} files")
-            written = write_output(result.files, out_dir, root, options.cores, background_cleanup, manifest,
-                                   searched if searching is not None else None,
+            # Pagefind indexing beside the writer (an edit: build() started it) takes a core of its own
+            indexing = searching is not None and options.written is not None
+            written = write_output(result.files, out_dir, root, max(1, options.cores - indexing), background_cleanup,
+                                   manifest, searched if searching is not None else None,
                                    result.reads.basis() if result.reads is not None else None)
             result.files.update(bundle)
             problems += written.diagnostics
