@@ -140,10 +140,19 @@ def _inputs(root: Path, folders: list[str]) -> Stamps:
 def _output(out_dir: Path) -> Stamps:
     """Every file and folder in output/, links not followed. A folder's stamp changes when a name is
     added to it or removed, so checking these stamps again is a check of the whole tree."""
-    found: Stamps = {}
-    for dirpath, dirnames, filenames in os.walk(Path(out_dir).resolve()):
-        for name in (dirpath, *(os.path.join(dirpath, n) for n in dirnames + filenames)):
-            found[name] = stamp(os.lstat(name))
+    top = str(Path(out_dir).resolve())
+    found: Stamps = {top: stamp(os.lstat(top))}
+    stack = [top]
+    while stack:  # scandir's entries carry their paths: 66,000 of them at 5,000 posts
+        try:
+            listing = os.scandir(stack.pop())
+        except OSError:
+            continue
+        with listing:
+            for entry in listing:
+                found[entry.path] = stamp(entry.stat(follow_symlinks=False))
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
     return found
 
 
