@@ -123,3 +123,16 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     proc.wait()
     assert err == "" and proc.returncode == 141
     assert (tmp_path / "s/content/posts/piped.en.md").is_file() and (tmp_path / "s/content/posts/piped.zh.md").is_file()
+
+
+def test_the_command_ends_without_tearing_the_interpreter_down(tmp_path):
+    """Freeing a large build's objects on the way out took 1.5 s at 5,000 posts: the `riji`
+    command flushes its output and ends at once, with the command's code, running nothing at exit."""
+    riji("init", "s", cwd=tmp_path)
+    script = ("import atexit, sys; atexit.register(lambda: print('torn down', file=sys.stderr)); "
+              "sys.argv = ['riji', 'build']; from generator.cli import entry; entry()")
+    for site, code in ((tmp_path / "s", 0), (tmp_path, 1)):  # a folder with no site.yaml fails
+        ran = subprocess.run([sys.executable, "-c", script], cwd=site, capture_output=True, text=True,
+                             env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+        assert ran.returncode == code and "torn down" not in ran.stderr, ran.stderr
+        assert (ran.stdout.startswith("built ") if code == 0 else "error" in ran.stderr)
