@@ -354,8 +354,9 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
     build's memo remembers it between builds). `root` only makes the messages' paths relative. Private
     entries are left out unless `private` (the preview, `riji build --private`). `known` (the
     preview's memo) keeps each entry as made, with what it was made from, the problems found
-    making it and its documents' URLs, for the next build to hand back: most entries have no local link, alias or sized
-    image, so nothing else of the site goes into them, and a save remakes one entry of thousands."""
+    making it and its documents' URLs, for the next build to hand back: most entries have no
+    local link, alias or sized image, so nothing else of the site goes into them, and a save
+    remakes one entry of thousands."""
     diag = Diagnostics(root)
     by_path = cache(lambda: _link_targets(sources))  # made when a first link asks
     published = {e.name for e in sources if (drafts or not e.draft) and
