@@ -7,7 +7,6 @@ block by block (line and first words in the changed file, and where the translat
 from __future__ import annotations
 
 import os
-
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -106,7 +105,7 @@ class SitePaths:
     os.path, not pathlib, which took a tenth of a second for 10,000 documents."""
 
     def __init__(self, root: Path):
-        self.root, self.folders = os.path.realpath(root), {}
+        self.root, self.folders = os.path.join(os.path.realpath(root), ""), {}  # "/site/", or "/"
 
     def __call__(self, path: Path) -> str:
         path = os.fspath(path)
@@ -117,8 +116,8 @@ class SitePaths:
             if folder not in self.folders:
                 self.folders[folder] = os.path.realpath(folder)
             real = os.path.join(self.folders[folder], name)
-        if real.startswith(self.root + os.sep):
-            return real[len(self.root) + 1:].replace(os.sep, "/")
+        if real.startswith(self.root):
+            return real[len(self.root):].replace(os.sep, "/")
         return Path(path).as_posix()
 
 
