@@ -68,6 +68,12 @@ class BuildOptions:
         """Processes to spread work over: `workers`, or every core."""
         return self.workers or os.cpu_count() or 1
 
+    @property
+    def search_beside_writer(self) -> bool:
+        """Pagefind indexes in a child while the writer writes: an edit of a build in output/ (the
+        writer then mostly keeps files); a first build, which renders every page, indexes before."""
+        return self.lazy and self.written is not None
+
 
 @dataclass
 class BuildResult:
@@ -357,10 +363,9 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
         say("indexing for search")
         reuse_file = root / CACHE_DIR / "search.pickle" if options.cache else None
         before = load_reuse(reuse_file) if reuse_file else {}
-        # beside the writer when it mostly keeps last build's files; a first build, which renders
-        # every page, would hold Pagefind's memory and its workers' at once
+        # not beside a first build's writer: it would hold Pagefind's memory and its workers' at once
         indexing, found = index_search(site, theme, root, files, options.cores, before, options.written,
-                                       background=options.lazy and options.written is not None)
+                                       background=options.search_beside_writer)
         problems += found
 
         def searched(indexing=indexing) -> tuple[Output, list[Diagnostic]]:
@@ -435,8 +440,8 @@ def _build_to(root: Path, out_dir: Path, options: BuildOptions | None, progress:
         try:
             if progress:
                 progress(f"rendering and writing {len(result.files)} files")
-            # Pagefind indexing beside the writer (an edit: build() started it) takes a core of its own
-            indexing = searching is not None and options.written is not None
+            # Pagefind indexing beside the writer takes a core of its own
+            indexing = searching is not None and options.search_beside_writer
             written = write_output(result.files, out_dir, root, max(1, options.cores - indexing), background_cleanup,
                                    manifest, searched if searching is not None else None,
                                    result.reads.basis() if result.reads is not None else None)

@@ -169,10 +169,10 @@ def render_feeds(site: Site, inputs: bytes | None = None, reads: Reads | None = 
                       [entry_digests[id(d.entry)] for d in chosen],
                       None if any(d.updated for d in chosen) else _newest(site))
 
-    def feed_inputs(path: str, *args):
+    def feed_inputs(path: str, lang: Language, tag: Tag | None, chosen: list[Doc], others: list[Language], fmt: str):
         if inputs is None:
             return None
-        return recorded(reads, path, [d.entry.name for d in args[2]], lambda: work(*args))
+        return recorded(reads, path, [d.entry.name for d in chosen], lambda: work(lang, tag, chosen, others, fmt))
 
     limit = config.feeds["items"]
     posts = site.feed_posts()
