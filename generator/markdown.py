@@ -22,24 +22,25 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from . import constants, typography
+from .cachefiles import by_utf8
 from .conversion import convert_html, convert_text
 from .markdown_diary import caption, diary_plugin
-from .pinyin import Runs, pinyin_runs
+from .pinyin import pinyin_runs, readings_file
 from .text import count
 from .translations.blocks import split_tokens
 
 PLACEHOLDER = "riji:md/"
-RENDER_VERSION = "7"  # bump when output for the same source changes, to invalidate caches
+RENDER_VERSION = "8"  # bump when output for the same source changes, to invalidate caches
 
 
-@dataclass
+@dataclass(slots=True)
 class Rendered:
     html: str
     links: list[tuple[str, int]] = field(default_factory=list)  # (local target, line)
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
     words: int = 0  # Latin words and CJK characters, counted here so the cache keeps them
     cjk: int = 0
-    pinyin: Runs = ()  # the Han runs and their readings, for the pinyin toggle; () without pinyin
+    pinyin: bytes = b""  # pinyin.json, the Han runs and their readings (pinyin.py); b"" without pinyin
     # the top-level blocks (translations.blocks) and where each is in `html`, from the same parse;
     # `notes` is the whole footnotes section, which a reader sees as one
     blocks: tuple = ()
@@ -48,6 +49,9 @@ class Rendered:
     # the Pygments token classes its code blocks use, sorted: a set's order, and so its pickle (which
     # the writer digests), changes from one run to the next
     code_classes: tuple[str, ...] = ()
+
+    def __reduce__(self):
+        return by_utf8(self, ("html",))
 
 
 _TOKEN_SPAN = re.compile(r'<span class="([\w-]+)">')
@@ -200,7 +204,7 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
         headings = [(level, ident, convert_text(title, convert)) for level, ident, title in headings]
     words, cjk = count(html_to_text(html_out))
     classes = tuple(sorted(set(_TOKEN_SPAN.findall(html_out)))) if "<pre" in html_out else ()
-    return Rendered(html_out, env["links"], headings, words, cjk, runs, tuple(found), spans, notes, classes)
+    return Rendered(html_out, env["links"], headings, words, cjk, readings_file(runs) if runs else b"", tuple(found), spans, notes, classes)
 
 
 def split_blocks(text: str, line_offset: int = 0) -> list:

@@ -32,7 +32,7 @@ _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.DOTALL)
 _PLACEHOLDER = re.compile(re.escape(PLACEHOLDER) + r'([^"]*)')
 
 
-@dataclass
+@dataclass(slots=True)
 class Doc:
     """One language version of a post or page, ready to render."""
 
@@ -53,7 +53,7 @@ class Doc:
     toc: tuple = ()  # the headings its table of contents lists; () for none
     toc_at: int | None = None  # where in `html` a `[TOC]` paragraph put it; None: at the top
     aliases: tuple[str, ...] = ()  # old site-relative URLs that redirect here
-    pinyin: tuple = ()  # the Han runs and their readings, for the theme's pinyin toggle (pinyin.Runs)
+    pinyin: bytes = b""  # pinyin.json for the theme's pinyin toggle (pinyin.readings_file); b"": none
     # the body's blocks (translations.blocks) and where each is in `html`; `notes`: the footnotes
     blocks: tuple = ()
     spans: tuple[tuple[int, int], ...] = ()
@@ -71,7 +71,7 @@ class Doc:
 
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry(SourceEntry):
     """A published post or page: its source's fields (kind, slug, date, tags, bundle...), with
     `docs` holding each language's Doc, ready to render, instead of the SourceDoc."""

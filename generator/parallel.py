@@ -14,11 +14,16 @@ import signal
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Callable, Generic, Sequence, TypeVar
 
 T = TypeVar("T")
 
 _SHARED: object = None  # what forked workers inherit; set only around a fork_map call
+# and their chunks of the items, inherited too: pickling them to send would also make every
+# non-ASCII string among them keep a UTF-8 copy of itself in this process for good (CPython's
+# pickle caches it in the string)
+_CHUNKS: list = []
 _PARENT: int | None = None  # in a worker: the pid of the build that forked it
 PR_SET_PDEATHSIG = 1
 
@@ -44,28 +49,50 @@ def exit_if_orphaned() -> None:
 
 
 def _run(args):
-    fn, chunk = args
+    fn, i = args
     exit_if_orphaned()
-    return fn(_SHARED, chunk)
+    return fn(_SHARED, _CHUNKS[i])
 
 
 def fork_map(fn: Callable, items: Sequence, shared, workers: int, min_items: int) -> tuple[list, bool]:
     """([fn(shared, chunk) for each chunk], forked?). With too few items, or where fork is not
-    available, it runs `fn` once here on all items: then side effects happen in this process."""
+    available, it runs `fn` once here on all items: then side effects happen in this process.
+
+    Otherwise `workers - 1` forked children take chunks from the front while this process takes
+    them from the back: a child costs the memory it touches (every page of the heap holding an
+    object whose count it changes is copied), and this process's pages are its own already."""
     if workers <= 1 or len(items) < min_items or "fork" not in mp.get_all_start_methods():
         return [fn(shared, list(items))], False
-    global _SHARED
+    global _SHARED, _CHUNKS
     _SHARED = shared
     gc.freeze()  # what the workers inherit is never walked (nor copied, by being touched) by a collection
     try:
-        n = workers * 4  # interleaved chunks: pages of one kind (costly tag pages) spread out
-        chunks = [list(items[i::n]) for i in range(n)]
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_die_with_parent,
+        n = workers * 8  # interleaved chunks: pages of one kind (costly tag pages) spread out
+        chunks = _CHUNKS = [list(items[i::n]) for i in range(n)]
+        mine: dict[int, object] = {}
+        with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork"), initializer=_die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
-            return list(pool.map(_run, [(fn, c) for c in chunks])), True
+            futures = [pool.submit(_run, (fn, i)) for i in range(n)]
+            with _collecting():  # as a worker does: this process's own garbage, not the frozen heap
+                for i in reversed(range(n)):
+                    if not futures[i].cancel():  # a child has it: it has all those before it too
+                        break
+                    mine[i] = fn(shared, chunks[i])
+            return [mine[i] if i in mine else futures[i].result() for i in range(n)], True
     finally:
-        _SHARED = None
+        _SHARED, _CHUNKS = None, []
         gc.unfreeze()
+
+
+@contextmanager
+def _collecting():
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was:
+            gc.disable()
 
 
 def _answer(fn: Callable) -> tuple[bool, object]:

@@ -14,6 +14,7 @@ itself, rather than per run, where it hardly ever does.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -100,3 +101,10 @@ def pinyin_runs(fragment: str, convert: Callable[[str], str] | None = None) -> R
                 py, run = (py if len(shown) == len(run) else readings(shown)), shown
             out.append((run, " ".join(py)))
     return tuple(out)
+
+
+def readings_file(runs: Runs) -> bytes:
+    """`pinyin.json` of the runs: `{"han": [run, ...], "py": [readings, ...]}`. A document keeps
+    its runs as this file, one object rather than two strings per run."""
+    data = {"han": [han for han, _ in runs], "py": [py for _, py in runs]}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

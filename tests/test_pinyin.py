@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 from pypinyin import Style, lazy_pinyin
 from pypinyin.seg.simpleseg import seg
 
-from generator.pinyin import HAN, _words, pinyin_runs, readings
+from generator.pinyin import HAN, _words, pinyin_runs, readings, readings_file
 from generator.render.pinyin import render_pinyin
 
 
@@ -30,7 +30,8 @@ def test_converted_runs_keep_the_readings_of_the_source():
 
 
 def test_the_file_holds_runs_and_readings_side_by_side():
-    files = render_pinyin([("zh/posts/x/", (("银行", "yín háng"),), "posts/x"), ("zh/posts/none/", (), "posts/none")])
+    files = render_pinyin([("zh/posts/x/", readings_file((("银行", "yín háng"),)), "posts/x"),
+                           ("zh/posts/none/", b"", "posts/none")])
     assert list(files) == ["zh/posts/x/pinyin.json"]
     assert json.loads(files["zh/posts/x/pinyin.json"]()[0]) == {"han": ["银行"], "py": ["yín háng"]}
 

@@ -4,7 +4,6 @@ the Han runs of the page's text in order and, for each, one reading per characte
 (an empty one for a character pypinyin does not know)."""
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from ..inputs import digest
@@ -14,11 +13,11 @@ from .previous import Reads, recorded
 NAME = "pinyin.json"
 
 
-def render_pinyin(docs: Iterable[tuple[str, tuple, str]], inputs: bytes | None = None,
+def render_pinyin(docs: Iterable[tuple[str, bytes, str]], inputs: bytes | None = None,
                   reads: Reads | None = None) -> dict[str, Lazy]:
-    """{`<url>pinyin.json`: readings} for each (site-relative page URL, pinyin.Runs, entry name) with
-    any runs; lazy, so the preview makes only the files a reader asks for and a build makes them on
-    every core. With `inputs` (what every output shares) each file's inputs are those and its runs,
+    """{`<url>pinyin.json`: readings} for each (site-relative page URL, its pinyin.json as the
+    Markdown made it, entry name) with any; lazy, so the preview makes only the files a reader asks
+    for and a build makes them on every core. With `inputs` (what every output shares) each file's inputs are those and its runs,
     so a build keeps last build's file without making it again; with `reads`, without even
     digesting the runs of an entry whose text is unchanged."""
     inputs_of = None if inputs is None else _inputs
@@ -26,10 +25,9 @@ def render_pinyin(docs: Iterable[tuple[str, tuple, str]], inputs: bytes | None =
             for url, runs, name in docs if runs}
 
 
-def _inputs(runs: tuple, inputs: bytes, path: str, name: str, reads: Reads | None):
+def _inputs(runs: bytes, inputs: bytes, path: str, name: str, reads: Reads | None):
     return recorded(reads, path, (name,), lambda: digest(inputs, runs))
 
 
-def _readings(runs: tuple, *_inputs) -> tuple[bytes, tuple]:
-    data = {"han": [han for han, _ in runs], "py": [py for _, py in runs]}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), ()
+def _readings(data: bytes, *_inputs) -> tuple[bytes, tuple]:
+    return data, ()

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..cachefiles import by_utf8
+
 SHARED_KEYS = {"date", "updated", "slug", "tags", "visibility", "toc", "episode", "season", "explicit", "weight"}
 VISIBILITY = ("public", "unlisted", "private")
 # `draft` is per language: a translation may be a draft while its original is published
@@ -12,7 +14,7 @@ LANG_KEYS = {"title", "summary", "description", "audio", "chapters", "guid", "im
              "episode_type", "episode_image", "aliases", "draft"}
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceDoc:
     """One language version of a document, with where each part came from."""
 
@@ -25,8 +27,11 @@ class SourceDoc:
     text: str  # the whole file as read: later stages (checks) find lines in it without reading it again
     draft: bool = False
 
+    def __reduce__(self):
+        return by_utf8(self, ("body", "text"))
 
-@dataclass
+
+@dataclass(slots=True)
 class SourceEntry:
     kind: str  # "post" or "page"
     name: str  # identity without language, e.g. "posts/tiktok-refugees"

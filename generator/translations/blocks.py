@@ -30,7 +30,7 @@ _HAS_WIDE = re.compile(f"[{_WIDE}]")
 FINGERPRINT_LENGTH = 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One block; `line`/`end` (file lines, end inclusive) and `tokens` are None for a block read
     back from the lock file, which keeps only what comparing needs."""

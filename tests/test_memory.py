@@ -1,0 +1,81 @@
+"""What keeps a big diary's build small: the model's objects hold no more than their values, and
+neither the forked workers nor the memo on disk leave copies behind in the build's own process."""
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import sys
+import time
+
+from conftest import NOW, SITES
+from generator import build as build_module
+from generator import parallel, render, writer
+from generator.build import BuildOptions, build
+
+
+def _fresh(text: str) -> str:
+    return "".join([text[:1], text[1:]])  # the same characters, a new string with nothing cached
+
+
+def _grown(text: str) -> bool:
+    """Whether CPython keeps a UTF-8 copy in the string (pickling a non-ASCII string leaves one)."""
+    return sys.getsizeof(text) != sys.getsizeof(_fresh(text))
+
+
+def test_pickling_would_grow_a_chinese_string():
+    text = _fresh("日记，每天写一点。" * 100)
+    pickle.dumps(text)
+    assert _grown(text)  # what the tests below guard against
+
+
+def test_a_build_keeps_no_utf8_copies_of_its_texts(tmp_path, monkeypatch):
+    """Sources and pages go to the forked Markdown workers by inheritance, not pickled, and the
+    memo pickles them as UTF-8 it encodes itself: the model's Chinese texts stay their own size."""
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 1)
+    for module in (render, writer):
+        monkeypatch.setattr(module, "PARALLEL_FILES", 1)
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "golden", root, ignore=shutil.ignore_patterns("expected"))
+    result = build(root, BuildOptions(now=NOW, workers=2, search=False))
+    assert result.ok, result.diagnostics
+    docs = [doc for entry in result.site.entries for doc in entry.docs.values() if doc.lang == "zh"]
+    assert docs
+    for doc in docs:
+        assert not _grown(doc.source.text) and not _grown(doc.source.body) and not _grown(doc.html), doc.url
+    again = build(root, BuildOptions(now=NOW, workers=1, search=False))  # from the memo
+    assert [d.html for e in again.site.entries for d in e.docs.values() if d.lang == "zh"] == [d.html for d in docs]
+
+
+def test_the_model_objects_hold_no_dict_and_pinyin_is_one_object(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "golden", root, ignore=shutil.ignore_patterns("expected"))
+    result = build(root, BuildOptions(now=NOW, search=False))
+    entry = result.site.posts[0]
+    doc = next(d for d in entry.docs.values() if d.lang == "zh")
+    for obj in (entry, doc, doc.source, doc.blocks[0]):
+        assert not hasattr(obj, "__dict__"), type(obj)
+    assert isinstance(doc.pinyin, bytes) and doc.pinyin.startswith(b'{"han":[')
+
+
+def _pids(_shared, chunk):
+    time.sleep(0.01)
+    return [os.getpid() for _ in chunk]
+
+
+def test_the_build_process_takes_a_share_beside_its_workers():
+    """One child fewer than the cores: the build's own process works too, so a child's copy of
+    the pages it touches is paid once less."""
+    parts, forked = parallel.fork_map(_pids, list(range(32)), None, workers=2, min_items=1)
+    pids = {pid for part in parts for pid in part}
+    assert forked and os.getpid() in pids and len(pids) == 2
+    assert sum(len(part) for part in parts) == 32
+
+
+def _called(_shared, chunk):
+    return [fn() for fn in chunk]
+
+
+def test_the_items_reach_the_workers_unpickled():
+    parts, forked = parallel.fork_map(_called, [lambda: 1] * 32, None, workers=2, min_items=1)
+    assert forked and [x for part in parts for x in part] == [1] * 32
