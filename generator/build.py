@@ -226,14 +226,13 @@ def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: i
                 digest = inputs_of(files[path])
                 if digest is not None and (old := written(path, digest)) is not None:
                     kept[path] = old
-        rendered, found = materialize({p: files[p] for p in paths if p not in kept}, workers)
+        # packed until Pagefind and the writer read them
+        rendered, found = materialize({p: files[p] for p in paths if p not in kept}, workers, packed=True)
         problems.extend(found)
         for path, value in rendered.items():  # still lazy, so the writer records its inputs digest
             page = files[path]
             if isinstance(page, Lazy):
                 page.made = (value, ())  # its problems are in `found`
-            else:
-                files[path] = value
         return {**kept, **rendered}
 
     names = Diagnostics(root)  # a theme's template path, relative to the site, for the message

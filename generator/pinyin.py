@@ -31,8 +31,11 @@ def dictionary():
     from pypinyin import Style, lazy_pinyin
     from pypinyin.constants import PHRASES_DICT, RE_HANS
     from pypinyin.core import Pinyin
+    from pypinyin.seg import mmseg
 
-    prefixes = frozenset(word[:end] for word in PHRASES_DICT for end in range(1, len(word) + 1))
+    prefixes = getattr(mmseg.p_set, "_set", None)  # pypinyin's segmenter holds them already (4 MB)
+    if not isinstance(prefixes, (set, frozenset)):
+        prefixes = frozenset(word[:end] for word in PHRASES_DICT for end in range(1, len(word) + 1))
     # the segmentation lazy_pinyin itself runs on a string
     return Style, lazy_pinyin, PHRASES_DICT, RE_HANS, Pinyin().seg, prefixes
 

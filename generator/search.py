@@ -31,6 +31,7 @@ import cbor2
 
 from . import cachefiles
 from .diagnostics import Diagnostic
+from .packed import head, unpacked
 
 BUNDLE = "pagefind/"  # the bundle's folder in the site; pagefind.js finds its files beside itself
 ENTRY = BUNDLE + "pagefind-entry.json"  # names each language's index
@@ -126,7 +127,7 @@ def page_url(path: str, base_path: str = "/") -> str:
 
 
 def _lang(html: bytes) -> str | None:
-    found = _LANG.search(html[:4096])
+    found = _LANG.search(head(html, 4096))
     return found.group(1).decode().lower() if found else None
 
 
@@ -181,7 +182,7 @@ def _index_one(pages: Mapping[str, bytes], base_path: str, executable: Path) -> 
     """One Pagefind service's bundle of `pages` (of one language), and diagnostics."""
     paths = sorted(pages)
     requests = ({"type": "AddFile", "url": page_url(p, base_path), "file_path": None,
-                 "file_contents": pages[p].decode("utf-8", "replace")} for p in paths)
+                 "file_contents": unpacked(pages[p]).decode("utf-8", "replace")} for p in paths)
     try:
         answers, files = _run(executable, len(paths), requests)
     except PagefindError as exc:

@@ -10,8 +10,8 @@ def entry(docs):
 
 
 def doc(lang, title):
-    return SourceDoc(lang, None, {"title": title, "audio": "a.mp3", "chapters": [{"start": "0:00", "title": "视频"}]},
-                     {}, "信息\n", 5, "---\n---\n信息\n")
+    return SourceDoc.of(lang, None, {"title": title, "audio": "a.mp3", "chapters": [{"start": "0:00", "title": "视频"}]},
+                        {}, "信息\n", 5, "---\n---\n信息\n")
 
 
 def test_versions_are_converted_copies_and_a_hand_written_one_wins():

@@ -42,7 +42,7 @@ def test_a_build_keeps_no_utf8_copies_of_its_texts(tmp_path, monkeypatch):
     docs = [doc for entry in result.site.entries for doc in entry.docs.values() if doc.lang == "zh"]
     assert docs
     for doc in docs:
-        assert not _grown(doc.source.text) and not _grown(doc.source.body) and not _grown(doc.html), doc.url
+        assert not _grown(doc.source.head) and not _grown(doc.source.body) and not _grown(doc.html), doc.url
     again = build(root, BuildOptions(now=NOW, workers=1, search=False))  # from the memo
     assert [d.html for e in again.site.entries for d in e.docs.values() if d.lang == "zh"] == [d.html for d in docs]
 
@@ -55,6 +55,9 @@ def test_the_model_objects_hold_no_dict_and_pinyin_is_one_object(tmp_path):
     doc = next(d for d in entry.docs.values() if d.lang == "zh")
     for obj in (entry, doc, doc.source, doc.blocks[0]):
         assert not hasattr(obj, "__dict__"), type(obj)
+    source = doc.source  # its body once: the file's text is what comes before it, and the body
+    assert not source.whole and source.text == source.path.read_text(encoding="utf-8")
+    assert source.head + source.body == source.text and source.body not in source.head
     assert isinstance(doc.pinyin, bytes) and doc.pinyin.startswith(b'{"han":[')
 
 
@@ -79,3 +82,24 @@ def _called(_shared, chunk):
 def test_the_items_reach_the_workers_unpickled():
     parts, forked = parallel.fork_map(_called, [lambda: 1] * 32, None, workers=2, min_items=1)
     assert forked and [x for part in parts for x in part] == [1] * 32
+
+
+def test_pages_rendered_for_search_wait_packed_for_the_writer(tmp_path):
+    """A first build renders every page search offers before the writer writes it: it keeps them
+    compressed meanwhile, and hands out the page itself."""
+    from generator.packed import Packed, head
+    from generator.render import Lazy
+    from generator.search import searchable
+
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "golden", root, ignore=shutil.ignore_patterns("expected"))
+    result = build(root, BuildOptions(now=NOW, lazy=True))
+    assert result.ok, result.diagnostics
+    pages = [p for p in searchable(result.site) if isinstance(result.files[p], Lazy)]
+    assert pages
+    for path in pages:
+        page = result.files[path]
+        packed, _problems = page.made
+        html, _ = page()
+        assert type(packed) is Packed and len(packed) < len(html) and html.startswith(b"<!DOCTYPE html>")
+        assert head(packed, 100) == html[:100]

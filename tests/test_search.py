@@ -364,8 +364,8 @@ def test_a_build_indexes_again_only_the_language_whose_pages_changed(tmp_path, m
     post.write_text(post.read_text("utf-8").replace("The TikTok refugees arrived.", "A heron came."), "utf-8")
     rendered = []
     materialize = build_module.materialize
-    monkeypatch.setattr(build_module, "materialize", lambda files, workers=1: (
-        rendered.append(sorted(p for p, v in files.items() if p.endswith(".html"))), materialize(files, workers))[1])
+    monkeypatch.setattr(build_module, "materialize", lambda files, workers=1, **kw: (
+        rendered.append(sorted(p for p, v in files.items() if p.endswith(".html"))), materialize(files, workers, **kw))[1])
     assert build_to(root, out, BuildOptions(now=NOW)).ok
     assert calls == [["en"]]
     # the English pages search re-reads: the edited post rendered, the others read back from output/

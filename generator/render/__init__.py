@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
+from ..packed import Packed, pack, unpacked
 from ..parallel import fork_map
 
 PARALLEL_FILES = 400  # below this many files, forking workers costs more than it saves
@@ -40,7 +41,8 @@ class Lazy:
         if self.made is None:
             value, problems = self.fn(*self.args)
             self.made = (value, tuple(problems))
-        return self.made
+        value, problems = self.made
+        return (unpacked(value), problems) if type(value) is Packed else self.made
 
 
 Output = dict[str, "bytes | Path | Lazy"]
@@ -90,11 +92,23 @@ def _render_chunk(files: Output, keys: list[str]) -> list[tuple[str, Made]]:
     return [(k, files[k]()) for k in keys]
 
 
-def materialize(files: Output, workers: int = 1) -> tuple[Output, list[Diagnostic]]:
+def _packed_chunk(files: Output, keys: list[str]) -> list[tuple[str, Made]]:
+    out = []
+    for k in keys:
+        page = files[k]
+        unmade = page.made is None
+        value, problems = page()
+        if unmade:
+            page.made = None  # kept packed by the caller, rendered here or in a worker alike
+        out.append((k, (None if value is None else pack(value), problems)))
+    return out
+
+
+def materialize(files: Output, workers: int = 1, packed: bool = False) -> tuple[Output, list[Diagnostic]]:
     """(every lazy file rendered, on `workers` forked processes when there are many, with those that
-    failed left out; their diagnostics)."""
+    failed left out; their diagnostics). With `packed`, those rendered are `packed.Packed`."""
     lazy = sorted(k for k, v in files.items() if isinstance(v, Lazy))
-    parts, _forked = fork_map(_render_chunk, lazy, files, workers, PARALLEL_FILES)
+    parts, _forked = fork_map(_packed_chunk if packed else _render_chunk, lazy, files, workers, PARALLEL_FILES)
     made = dict(pair for part in parts for pair in part)
     out: Output = {}
     for path, value in files.items():
@@ -102,5 +116,7 @@ def materialize(files: Output, workers: int = 1) -> tuple[Output, list[Diagnosti
             value = made[path][0]
             if value is None:
                 continue
+            if packed:
+                value = Packed(value)
         out[path] = value
     return out, gather(d for path in lazy for d in made[path][1])

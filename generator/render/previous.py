@@ -25,7 +25,7 @@ from . import Lazy
 BODY = frozenset({"html", "summary", "description", "reading_minutes", "headings", "toc", "toc_at", "pinyin",
                   "blocks", "spans", "notes", "code_classes"})
 _DOC = attrgetter(*(f.name for f in fields(Doc) if f.name not in BODY and f.name not in ("entry", "source")))
-_SOURCE = attrgetter(*(f.name for f in fields(SourceDoc) if f.name not in ("body", "text")))
+_SOURCE = attrgetter(*(f.name for f in fields(SourceDoc) if f.name not in ("body", "head")))
 _ENTRY = attrgetter(*(f.name for f in fields(Entry) if f.name not in ("docs", "cache")))
 
 

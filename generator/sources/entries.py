@@ -24,11 +24,26 @@ class SourceDoc:
     lines: dict[str, int]
     body: str
     body_line: int  # file line of the body's first line
-    text: str  # the whole file as read: later stages (checks) find lines in it without reading it again
+    # the file's text before the body when the body ends it (a file of one language), else all of it
+    head: str
     draft: bool = False
+    whole: bool = False  # `head` is the whole file (a file of several languages' sections)
+
+    @classmethod
+    def of(cls, lang: str, path: Path, meta: dict, lines: dict[str, int], body: str, body_line: int,
+           text: str) -> "SourceDoc":
+        """A document read from `text`, which keeps its body once."""
+        if body and text.endswith(body):
+            return cls(lang, path, meta, lines, body, body_line, text[:len(text) - len(body)])
+        return cls(lang, path, meta, lines, body, body_line, text, whole=True)
+
+    @property
+    def text(self) -> str:
+        """The whole file as read: later stages (checks) find lines in it without reading it again."""
+        return self.head if self.whole else self.head + self.body
 
     def __reduce__(self):
-        return by_utf8(self, ("body", "text"))
+        return by_utf8(self, ("body", "head"))
 
 
 @dataclass(slots=True)

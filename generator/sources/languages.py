@@ -101,7 +101,7 @@ def docs_from_file(f: SourceFile, codes: list[str], diag) -> dict[str, SourceDoc
         if f.lang in blocks:
             meta.update(blocks[f.lang][0])
             lines.update(blocks[f.lang][1])
-        docs[f.lang] = SourceDoc(f.lang, f.path, meta, lines, f.body, f.body_line, f.text)
+        docs[f.lang] = SourceDoc.of(f.lang, f.path, meta, lines, f.body, f.body_line, f.text)
         return docs
     sections = split_sections(f, codes, diag)
     if sections is None:
@@ -129,5 +129,5 @@ def docs_from_file(f: SourceFile, codes: list[str], diag) -> dict[str, SourceDoc
         if code in blocks:
             meta.update(blocks[code][0])
             lines.update(blocks[code][1])
-        docs[code] = SourceDoc(code, f.path, meta, lines, body, line, f.text)
+        docs[code] = SourceDoc.of(code, f.path, meta, lines, body, line, f.text)
     return docs
