@@ -189,7 +189,8 @@ def render_markdown(config: Config, sources, workers: int, memo: BuildMemo | Non
         pinyin.dictionary()  # loaded once, before the workers fork, so they share it
     if any(s["cjk_spacing"] for _text, _offset, s in missing.values()):
         typography.pangu_spacing()  # the same
-    parts, _forked = fork_map(_render_chunk, list(missing.items()), None, workers, PARALLEL_THRESHOLD)
+    # the workers send back each document's HTML and more: this process unpickles it, working no share
+    parts, _forked = fork_map(_render_chunk, list(missing.items()), None, workers, PARALLEL_THRESHOLD, share=False)
     fresh = {key: r for part in parts for key, r in part}
     out = {}
     used = {}

@@ -54,13 +54,16 @@ def _run(args):
     return fn(_SHARED, _CHUNKS[i])
 
 
-def fork_map(fn: Callable, items: Sequence, shared, workers: int, min_items: int) -> tuple[list, bool]:
+def fork_map(fn: Callable, items: Sequence, shared, workers: int, min_items: int,
+             share: bool = True) -> tuple[list, bool]:
     """([fn(shared, chunk) for each chunk], forked?). With too few items, or where fork is not
     available, it runs `fn` once here on all items: then side effects happen in this process.
 
-    Otherwise `workers - 1` forked children take chunks from the front while this process takes
-    them from the back: a child costs the memory it touches (every page of the heap holding an
-    object whose count it changes is copied), and this process's pages are its own already."""
+    Otherwise, with `share`, `workers - 1` forked children take chunks from the front while this
+    process takes them from the back: a child costs the memory it touches (every page of the heap
+    holding an object whose count it changes is copied), and this process's pages are its own
+    already. Without, `workers` children do it all, and this process, idle, unpickles what they
+    send back: for results as big as the items."""
     if workers <= 1 or len(items) < min_items or "fork" not in mp.get_all_start_methods():
         return [fn(shared, list(items))], False
     global _SHARED, _CHUNKS
@@ -70,11 +73,11 @@ def fork_map(fn: Callable, items: Sequence, shared, workers: int, min_items: int
         n = workers * 8  # interleaved chunks: pages of one kind (costly tag pages) spread out
         chunks = _CHUNKS = [list(items[i::n]) for i in range(n)]
         mine: dict[int, object] = {}
-        with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork"), initializer=_die_with_parent,
+        with ProcessPoolExecutor(workers - share, mp_context=mp.get_context("fork"), initializer=_die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_run, (fn, i)) for i in range(n)]
             with _collecting():  # as a worker does: this process's own garbage, not the frozen heap
-                for i in reversed(range(n)):
+                for i in reversed(range(n) if share else ()):
                     if not futures[i].cancel():  # a child has it: it has all those before it too
                         break
                     mine[i] = fn(shared, chunks[i])

@@ -103,3 +103,9 @@ def test_pages_rendered_for_search_wait_packed_for_the_writer(tmp_path):
         html, _ = page()
         assert type(packed) is Packed and len(packed) < len(html) and html.startswith(b"<!DOCTYPE html>")
         assert head(packed, 100) == html[:100]
+
+
+def test_without_a_share_the_children_do_all():
+    parts, forked = parallel.fork_map(_pids, list(range(32)), None, workers=2, min_items=1, share=False)
+    pids = {pid for part in parts for pid in part}
+    assert forked and os.getpid() not in pids and len(pids) == 2

@@ -26,8 +26,8 @@ def forks(monkeypatch) -> list[bool]:
     """Lower every threshold to one item; the list records whether each fork_map call forked."""
     calls: list[bool] = []
 
-    def spy(*args):
-        parts, forked = parallel.fork_map(*args)
+    def spy(*args, **kwargs):
+        parts, forked = parallel.fork_map(*args, **kwargs)
         calls.append(forked)
         return parts, forked
 
