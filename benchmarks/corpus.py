@@ -23,7 +23,8 @@ description: {en: "Synthetic posts.", zh: "合成的文章。"}
 author: {name: "Bench", email: "bench@example.org"}
 timezone: UTC
 posts_per_page: 10
-"""
+tags:
+""" + "".join(f"  tag{k}: {{en: Topic {k}, zh: 话题{k}}}\n" for k in range(50))
 HUGO_CONFIG = """\
 baseURL = "https://example.org/"
 title = "Bench"
