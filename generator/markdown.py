@@ -40,7 +40,7 @@ class Rendered:
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
     words: int = 0  # Latin words and CJK characters, counted here so the cache keeps them
     cjk: int = 0
-    pinyin: bytes = b""  # pinyin.json, the Han runs and their readings (pinyin.py); b"" without pinyin
+    pinyin: bytes = b""  # pinyin.json, packed: the Han runs and their readings (pinyin.py); b"": none
     # the top-level blocks (translations.blocks) and where each is in `html`, from the same parse;
     # `notes` is the whole footnotes section, which a reader sees as one
     blocks: tuple = ()
@@ -192,8 +192,8 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
         at += len(out[-1])
     starts.append(at)
     html_out = "".join(out)
-    found = split_tokens(tokens, line_offset)
-    spans = tuple((starts[b.tokens[0]], starts[b.tokens[1]]) for b in found)
+    found, ranges = split_tokens(tokens, line_offset)
+    spans = tuple((starts[start], starts[stop]) for start, stop in ranges)
     notes = [i for i, t in enumerate(tokens) if t.type in ("footnote_block_open", "footnote_block_close")]
     notes = (starts[notes[0]], starts[notes[-1] + 1]) if notes else None
     html_out, spans, notes = by_block(html_out, spans, notes, partial(
@@ -209,7 +209,7 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
 
 def split_blocks(text: str, line_offset: int = 0) -> list:
     """The blocks `render` would find, without rendering (for `riji status`)."""
-    return split_tokens(parser(False).parse(text, {}), line_offset)
+    return split_tokens(parser(False).parse(text, {}), line_offset)[0]
 
 
 def by_block(html: str, spans, notes, finish) -> tuple[str, tuple, tuple | None]:

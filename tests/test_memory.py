@@ -12,6 +12,7 @@ from conftest import NOW, SITES
 from generator import build as build_module
 from generator import parallel, render, writer
 from generator.build import BuildOptions, build
+from generator.packed import Packed, unpacked
 
 
 def _fresh(text: str) -> str:
@@ -58,7 +59,7 @@ def test_the_model_objects_hold_no_dict_and_pinyin_is_one_object(tmp_path):
     source = doc.source  # its body once: the file's text is what comes before it, and the body
     assert not source.whole and source.text == source.path.read_text(encoding="utf-8")
     assert source.head + source.body == source.text and source.body not in source.head
-    assert isinstance(doc.pinyin, bytes) and doc.pinyin.startswith(b'{"han":[')
+    assert isinstance(doc.pinyin, Packed) and unpacked(doc.pinyin).startswith(b'{"han":[')
 
 
 def _pids(_shared, chunk):
@@ -87,7 +88,7 @@ def test_the_items_reach_the_workers_unpickled():
 def test_pages_rendered_for_search_wait_packed_for_the_writer(tmp_path):
     """A first build renders every page search offers before the writer writes it: it keeps them
     compressed meanwhile, and hands out the page itself."""
-    from generator.packed import Packed, head
+    from generator.packed import head
     from generator.render import Lazy
     from generator.search import searchable
 

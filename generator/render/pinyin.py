@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..inputs import digest
+from ..packed import unpacked
 from . import Lazy
 from .previous import Reads, recorded
 
@@ -30,4 +31,4 @@ def _inputs(runs: bytes, inputs: bytes, path: str, name: str, reads: Reads | Non
 
 
 def _readings(data: bytes, *_inputs) -> tuple[bytes, tuple]:
-    return data, ()
+    return unpacked(data), ()

@@ -32,15 +32,14 @@ FINGERPRINT_LENGTH = 12
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One block; `line`/`end` (file lines, end inclusive) and `tokens` are None for a block read
-    back from the lock file, which keeps only what comparing needs."""
+    """One block; `line`/`end` (file lines, end inclusive) are None for a block read back from
+    the lock file, which keeps only what comparing needs."""
 
     kind: str
     fingerprint: str
     words: str  # the first words, for telling the translator which block
     line: int | None = None
     end: int | None = None
-    tokens: tuple[int, int] | None = None  # [start, stop) in the token stream, for rendering it alone
 
     @property
     def heading(self) -> bool:
@@ -141,10 +140,10 @@ def _lines(tokens) -> tuple[int | None, int | None]:
     return min(m[0] for m in maps), max(m[1] for m in maps)
 
 
-def split_tokens(tokens, line_offset: int = 0) -> list[Block]:
-    """Blocks of a parsed document, footnotes last (where markdown-it puts them);
-    `line_offset` is the file line before the text's first line."""
-    blocks = []
+def split_tokens(tokens, line_offset: int = 0) -> tuple[list[Block], list[tuple[int, int]]]:
+    """(blocks of a parsed document, footnotes last (where markdown-it puts them), and each one's
+    [start, stop) in the token stream); `line_offset` is the file line before the text's first line."""
+    blocks, ranges = [], []
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -158,9 +157,10 @@ def split_tokens(tokens, line_offset: int = 0) -> list[Block]:
             first, last = _lines(tokens[i:stop])
             blocks.append(Block(kind, fingerprint(kind, text), words,
                                 None if first is None else first + 1 + line_offset,
-                                None if last is None else last + line_offset, (i, stop)))
+                                None if last is None else last + line_offset))
+            ranges.append((i, stop))
         i = stop
-    return blocks
+    return blocks, ranges
 
 
 def document_blocks(title: str, title_line: int | None, summary: str | None, summary_line: int | None,
