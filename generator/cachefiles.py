@@ -34,10 +34,10 @@ def by_utf8(obj, texts: tuple[str, ...]) -> tuple:
     """A dataclass's `__reduce__` that pickles its fields named in `texts` as their UTF-8, encoded
     here: CPython's pickle makes a non-ASCII string it writes keep a UTF-8 copy of itself for as
     long as it lives, half as much memory again for a diary's Chinese sources and pages."""
-    values = tuple(getattr(obj, f.name) for f in fields(obj))
-    at = tuple(i for i, f in enumerate(fields(obj)) if f.name in texts)
-    return _rebuilt, (type(obj), tuple(v.encode("utf-8", "surrogatepass") if i in at else v
-                                       for i, v in enumerate(values)), at)
+    names = [f.name for f in fields(obj)]
+    at = tuple(i for i, name in enumerate(names) if name in texts)
+    return _rebuilt, (type(obj), tuple(getattr(obj, name).encode("utf-8", "surrogatepass") if i in at
+                                       else getattr(obj, name) for i, name in enumerate(names)), at)
 
 
 def _rebuilt(cls, values: tuple, at: tuple[int, ...]):

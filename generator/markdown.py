@@ -204,7 +204,8 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
         headings = [(level, ident, convert_text(title, convert)) for level, ident, title in headings]
     words, cjk = count(html_to_text(html_out))
     classes = tuple(sorted(set(_TOKEN_SPAN.findall(html_out)))) if "<pre" in html_out else ()
-    return Rendered(html_out, env["links"], headings, words, cjk, readings_file(runs) if runs else b"", tuple(found), spans, notes, classes)
+    return Rendered(html_out, env["links"], headings, words, cjk, readings_file(runs) if runs else b"",
+                    tuple(found), spans, notes, classes)
 
 
 def split_blocks(text: str, line_offset: int = 0) -> list:

@@ -8,7 +8,7 @@ import zlib
 
 
 class Packed(bytes):
-    """A page's bytes, compressed: only `unpacked` reads it."""
+    """Bytes compressed by `pack`: only `unpacked` reads them."""
 
 
 def pack(data: bytes) -> bytes:

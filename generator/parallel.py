@@ -73,7 +73,8 @@ def fork_map(fn: Callable, items: Sequence, shared, workers: int, min_items: int
         n = workers * 8  # interleaved chunks: pages of one kind (costly tag pages) spread out
         chunks = _CHUNKS = [list(items[i::n]) for i in range(n)]
         mine: dict[int, object] = {}
-        with ProcessPoolExecutor(workers - share, mp_context=mp.get_context("fork"), initializer=_die_with_parent,
+        children = workers - 1 if share else workers
+        with ProcessPoolExecutor(children, mp_context=mp.get_context("fork"), initializer=_die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_run, (fn, i)) for i in range(n)]
             with _collecting():  # as a worker does: this process's own garbage, not the frozen heap
