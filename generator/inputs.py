@@ -28,6 +28,13 @@ class _Pickler(pickle.Pickler):
         super().__init__(buf, protocol=pickle.HIGHEST_PROTOCOL)
         self.known, self.shared = known, shared
 
+    def persistent_id(self, obj):
+        # a non-ASCII string as UTF-8 encoded here: pickling it would leave it holding a UTF-8 copy
+        # of itself for good (CPython caches it), half again each Chinese text's size
+        if type(obj) is str and not obj.isascii():
+            return obj.encode("utf-8", "surrogatepass")
+        return None
+
     def reducer_override(self, obj):
         kind = type(obj)
         if kind is MappingProxyType:  # the frozen config's mappings

@@ -11,7 +11,7 @@ import time
 from conftest import NOW, SITES
 from generator import build as build_module
 from generator import parallel, render, writer
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, build, build_to
 from generator.packed import Packed, unpacked
 
 
@@ -31,14 +31,15 @@ def test_pickling_would_grow_a_chinese_string():
 
 
 def test_a_build_keeps_no_utf8_copies_of_its_texts(tmp_path, monkeypatch):
-    """Sources and pages go to the forked Markdown workers by inheritance, not pickled, and the
-    memo pickles them as UTF-8 it encodes itself: the model's Chinese texts stay their own size."""
+    """Sources and pages go to the forked Markdown workers by inheritance, not pickled; the memo
+    pickles them, and digests (of bodies, of pages' values) pickle them, as UTF-8 encoded on the
+    way: the model's Chinese texts stay their own size."""
     monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 1)
     for module in (render, writer):
         monkeypatch.setattr(module, "PARALLEL_FILES", 1)
     root = tmp_path / "site"
     shutil.copytree(SITES / "golden", root, ignore=shutil.ignore_patterns("expected"))
-    result = build(root, BuildOptions(now=NOW, workers=2, search=False))
+    result = build_to(root, root / "output", BuildOptions(workers=2))
     assert result.ok, result.diagnostics
     docs = [doc for entry in result.site.entries for doc in entry.docs.values() if doc.lang == "zh"]
     assert docs
