@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pickle
-from dataclasses import fields
 from pathlib import Path
 
 
@@ -13,13 +12,34 @@ def stamp(st: os.stat_result) -> tuple:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+class TextPickler(pickle.Pickler):
+    """Pickles a non-ASCII string as its UTF-8, encoded here (a persistent id, which `load` reads
+    back): CPython's pickle makes a non-ASCII string it writes keep a UTF-8 copy of itself for as
+    long as it lives, half as much memory again for a diary's Chinese sources and pages."""
+
+    def persistent_id(self, obj):
+        if type(obj) is str and not obj.isascii():
+            return obj.encode("utf-8", "surrogatepass")
+        return None
+
+
+class _TextUnpickler(pickle.Unpickler):
+    def persistent_load(self, pid):
+        return pid.decode("utf-8", "surrogatepass")
+
+
+def unpickle(fh):
+    """What `TextPickler` wrote to the file `fh`."""
+    return _TextUnpickler(fh).load()
+
+
 def save(path: Path, value) -> bool:
     """Pickle `value` to `path` atomically; False if the folder cannot be written (a read-only site)."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two builds at once never share one
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            TextPickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
         os.replace(tmp, path)
         return True
     except OSError:
@@ -30,24 +50,10 @@ def save(path: Path, value) -> bool:
         return False
 
 
-def by_utf8(obj, texts: tuple[str, ...]) -> tuple:
-    """A dataclass's `__reduce__` that pickles its fields named in `texts` as their UTF-8, encoded
-    here: CPython's pickle makes a non-ASCII string it writes keep a UTF-8 copy of itself for as
-    long as it lives, half as much memory again for a diary's Chinese sources and pages."""
-    names = [f.name for f in fields(obj)]
-    at = tuple(i for i, name in enumerate(names) if name in texts)
-    return _rebuilt, (type(obj), tuple(getattr(obj, name).encode("utf-8", "surrogatepass") if i in at
-                                       else getattr(obj, name) for i, name in enumerate(names)), at)
-
-
-def _rebuilt(cls, values: tuple, at: tuple[int, ...]):
-    return cls(*(v.decode("utf-8", "surrogatepass") if i in at else v for i, v in enumerate(values)))
-
-
 def load(path: Path):
     """What `save` wrote, or None when the file is missing or damaged."""
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh)
+            return unpickle(fh)
     except Exception:  # noqa: BLE001 - any damage to a cache file just means starting afresh
         return None

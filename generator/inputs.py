@@ -16,6 +16,8 @@ from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
 
+from .cachefiles import TextPickler
+
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "babel", "feedgen", "lxml")
 
 
@@ -23,17 +25,10 @@ def _digested(value: bytes):
     raise TypeError("a digest's stand-in is never unpickled")
 
 
-class _Pickler(pickle.Pickler):
+class _Pickler(TextPickler):  # a non-ASCII string as UTF-8: nothing cached in it
     def __init__(self, buf, known: dict | None, shared: tuple):
         super().__init__(buf, protocol=pickle.HIGHEST_PROTOCOL)
         self.known, self.shared = known, shared
-
-    def persistent_id(self, obj):
-        # a non-ASCII string as UTF-8 encoded here: pickling it would leave it holding a UTF-8 copy
-        # of itself for good (CPython caches it), half again each Chinese text's size
-        if type(obj) is str and not obj.isascii():
-            return obj.encode("utf-8", "surrogatepass")
-        return None
 
     def reducer_override(self, obj):
         kind = type(obj)

@@ -22,7 +22,6 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from . import constants, typography
-from .cachefiles import by_utf8
 from .conversion import convert_html, convert_text
 from .markdown_diary import caption, diary_plugin
 from .pinyin import pinyin_runs, readings_file
@@ -49,9 +48,6 @@ class Rendered:
     # the Pygments token classes its code blocks use, sorted: a set's order, and so its pickle (which
     # the writer digests), changes from one run to the next
     code_classes: tuple[str, ...] = ()
-
-    def __reduce__(self):
-        return by_utf8(self, ("html",))
 
 
 _TOKEN_SPAN = re.compile(r'<span class="([\w-]+)">')

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import pickle
 import threading
 import time
 from collections.abc import Callable
@@ -334,7 +333,7 @@ def load_memo(path: Path) -> BuildMemo:
         for i in range(SHARDS):
             try:
                 with open(path / f"{i:02}.pickle", "rb") as fh:
-                    saved, part = pickle.load(fh)
+                    saved, part = cachefiles.unpickle(fh)
                 if saved != version:
                     continue
                 memo.entries.update(part["entries"])

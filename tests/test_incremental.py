@@ -319,13 +319,11 @@ def track_pages(monkeypatch, attribute: str) -> Counter:
 def test_pages_rendered_for_search_keep_their_inputs_for_the_next_build(site, tmp_path, monkeypatch):
     """Search renders a language's pages before the writer: they still tell the writer their inputs,
     so a later build that reuses that language's index keeps them without rendering them."""
-    import pickle
-
+    from generator import cachefiles
     from generator.search import searchable
 
     result = incremental(site)
-    with open(site / ".riji-cache" / "output.pickle", "rb") as fh:
-        _where, kept, _basis = pickle.load(fh)
+    _where, kept, _basis = cachefiles.load(site / ".riji-cache" / "output.pickle")
     pages = [path for path in searchable(result.site) if path in kept]
     assert pages and all(kept[path][0] is not None for path in pages)
     rendered = track_pages(monkeypatch, "fn")

@@ -111,3 +111,12 @@ def test_without_a_share_the_children_do_all():
     parts, forked = parallel.fork_map(_pids, list(range(32)), None, workers=2, min_items=1, share=False)
     pids = {pid for part in parts for pid in part}
     assert forked and os.getpid() not in pids and len(pids) == 2
+
+
+def test_cache_files_keep_any_text_and_leave_it_its_own_size(tmp_path):
+    from generator import cachefiles
+
+    texts = {"zh": _fresh("日记" * 50), "odd": "\ud800 a lone surrogate, 中", "ascii": "plain", "bytes": b"\xff"}
+    assert cachefiles.save(tmp_path / "c.pickle", texts)
+    assert not _grown(texts["zh"])
+    assert cachefiles.load(tmp_path / "c.pickle") == texts

@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..cachefiles import by_utf8
-
 SHARED_KEYS = {"date", "updated", "slug", "tags", "visibility", "toc", "episode", "season", "explicit", "weight"}
 VISIBILITY = ("public", "unlisted", "private")
 # `draft` is per language: a translation may be a draft while its original is published
@@ -41,9 +39,6 @@ class SourceDoc:
     def text(self) -> str:
         """The whole file as read: later stages (checks) find lines in it without reading it again."""
         return self.head if self.whole else self.head + self.body
-
-    def __reduce__(self):
-        return by_utf8(self, ("body", "head"))
 
 
 @dataclass(slots=True)
