@@ -11,6 +11,19 @@ from contextlib import contextmanager
 
 
 @contextmanager
+def collecting():
+    """Collection inside (a forked worker's share of work done in the build's own process, whose
+    inherited heap is frozen); afterwards as it was before."""
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was:
+            gc.disable()
+
+
+@contextmanager
 def paused():
     """No collection inside; afterwards as it was before (so pauses nest)."""
     was = gc.isenabled()

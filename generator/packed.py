@@ -11,8 +11,8 @@ class Packed(bytes):
     """Bytes compressed by `pack`: only `unpacked` reads them."""
 
 
-def pack(data: bytes) -> bytes:
-    return zlib.compress(data, 1)
+def pack(data: bytes) -> Packed:
+    return Packed(zlib.compress(data, 1))
 
 
 def unpacked(data: bytes) -> bytes:

@@ -14,8 +14,9 @@ import signal
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from typing import Callable, Generic, Sequence, TypeVar
+
+from .collector import collecting
 
 T = TypeVar("T")
 
@@ -77,7 +78,7 @@ def fork_map(fn: Callable, items: Sequence, shared, workers: int, min_items: int
         with ProcessPoolExecutor(children, mp_context=mp.get_context("fork"), initializer=_die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_run, (fn, i)) for i in range(n)]
-            with _collecting():  # as a worker does: this process's own garbage, not the frozen heap
+            with collecting():  # as a worker does: this process's own garbage, not the frozen heap
                 for i in reversed(range(n) if share else ()):
                     if not futures[i].cancel():  # a child has it: it has all those before it too
                         break
@@ -86,17 +87,6 @@ def fork_map(fn: Callable, items: Sequence, shared, workers: int, min_items: int
     finally:
         _SHARED, _CHUNKS = None, []
         gc.unfreeze()
-
-
-@contextmanager
-def _collecting():
-    was = gc.isenabled()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if not was:
-            gc.disable()
 
 
 def _answer(fn: Callable) -> tuple[bool, object]:

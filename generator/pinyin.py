@@ -20,7 +20,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from . import htmltext
-from .packed import Packed, pack
+from .packed import pack
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
@@ -111,4 +111,4 @@ def readings_file(runs: Runs) -> bytes:
     """`pinyin.json` of the runs: `{"han": [run, ...], "py": [readings, ...]}`. A document keeps
     its runs as this file, packed (a third of its size), one object rather than two strings a run."""
     data = {"han": [han for han, _ in runs], "py": [py for _, py in runs]}
-    return Packed(pack(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")))
+    return pack(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

@@ -116,7 +116,5 @@ def materialize(files: Output, workers: int = 1, packed: bool = False) -> tuple[
             value = made[path][0]
             if value is None:
                 continue
-            if packed:
-                value = Packed(value)
         out[path] = value
     return out, gather(d for path in lazy for d in made[path][1])

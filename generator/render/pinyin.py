@@ -17,10 +17,11 @@ NAME = "pinyin.json"
 def render_pinyin(docs: Iterable[tuple[str, bytes, str]], inputs: bytes | None = None,
                   reads: Reads | None = None) -> dict[str, Lazy]:
     """{`<url>pinyin.json`: readings} for each (site-relative page URL, its pinyin.json as the
-    Markdown made it, entry name) with any; lazy, so the preview makes only the files a reader asks
-    for and a build makes them on every core. With `inputs` (what every output shares) each file's inputs are those and its runs,
-    so a build keeps last build's file without making it again; with `reads`, without even
-    digesting the runs of an entry whose text is unchanged."""
+    Markdown made it, packed, entry name) with any; lazy, so the preview makes only the files a
+    reader asks for and a build makes them on every core. With `inputs` (what every output shares)
+    each file's inputs are those and its readings, so a build keeps last build's file without
+    making it again; with `reads`, without even digesting the readings of an entry whose text is
+    unchanged."""
     inputs_of = None if inputs is None else _inputs
     return {url + NAME: Lazy(_readings, inputs_of, runs, inputs, url + NAME, name, reads)
             for url, runs, name in docs if runs}
