@@ -451,7 +451,7 @@ def _build_to(root: Path, out_dir: Path, options: BuildOptions | None, progress:
             if recorded and written.swapped:
                 until = result.changes_at.timestamp() if result.changes_at else None
                 lastbuild.save(root, out_dir, key, before, in_order(problems), result.tally(),
-                               len(result.files), until)
+                               len(result.files), until, written.stamps)
         except (UnsafeOutput, OSError) as exc:
             problems.append(Diagnostic(str(out_dir), None, str(exc)))
         result.diagnostics = in_order(problems)

@@ -181,12 +181,13 @@ def forget(root: Path) -> None:
 
 
 def save(root: Path, out_dir: Path, build_key: tuple, before: Snapshot, diagnostics: list[Diagnostic],
-         tally: str, files: int, until: float | None) -> None:
+         tally: str, files: int, until: float | None, output: Stamps | None = None) -> None:
     """Record a build that has just been swapped in as `out_dir`; `until` is the time (seconds since
-    the epoch) at which its output would change by itself, or None."""
+    the epoch) at which its output would change by itself, or None; `output`, the stamps of every
+    file and folder in it, when the writer knows them (else they are read)."""
     code = {path: stamp for path, stamp in _code().items() if path not in before.code}  # loaded by the build
     record = {"key": build_key, "folders": before.folders, "inputs": before.inputs, "digests": before.digests,
-              "code": {**code, **before.code}, "output": _output(out_dir), "until": until,
+              "code": {**code, **before.code}, "output": _output(out_dir) if output is None else output, "until": until,
               "diagnostics": [(d.path, d.line, d.message, d.severity) for d in diagnostics], "tally": tally,
               "files": files}
     cachefiles.save(_path(root), record)  # unwritable: a read-only site builds in full each time

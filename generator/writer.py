@@ -9,6 +9,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR
 from typing import Callable
 
 from . import cachefiles
@@ -59,16 +60,16 @@ def _inside(target: Path | str, rel: str) -> str:
 
 
 Kept = dict[str, tuple]  # output path -> (inputs digest or None, content digest or None, file stamp, entries read)
+Dirs = dict[str, tuple]  # output folder ("" the top) -> its stamp: it changes when a name is added or removed
 
 
-def _keep(old: str, dest: str, written: tuple) -> bool:
-    """Hard-link last build's `old` file as `dest` if it is still exactly the file riji wrote."""
+def _unchanged(old_dir: str | None, rel: str, written: tuple) -> bool:
+    """Whether last build's file `rel` is still exactly the file riji wrote."""
+    if old_dir is None:
+        return False
     try:
-        if stamp(os.stat(old, follow_symlinks=False)) != written:
-            return False
-        os.link(old, dest)
-        return True
-    except OSError:  # gone, replaced, or a file system without hard links: make it anew
+        return stamp(os.lstat(os.path.join(old_dir, rel))) == written
+    except OSError:
         return False
 
 
@@ -85,29 +86,23 @@ def _inputs(value) -> bytes | None:
 
 
 def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:
-    """Write some of the files below the new tree: last build's file, hard-linked, where its inputs
-    or its bytes are unchanged, else made (rendering lazy pages on the way). Returns ((path, its
-    diagnostics) of the pages that have any, (path, inputs, content, stamp, made, entries its
-    values read) of each file written)."""
+    """Write below `target` the files whose inputs and bytes changed since last build's, in
+    `old_dir` (rendering lazy pages on the way); the others stay as they are. Returns ((path, its
+    diagnostics) of the pages that have any, (path, inputs, content, stamp, made, entries its values
+    read, written below `target`) of each file)."""
     files, target, kept, old_dir = shared
-    old_dir = "" if old_dir is None else str(old_dir)  # None: nothing is kept
     problems, records = [], []
     made: set[str] = set()
     for rel in keys:
         exit_if_orphaned()  # a worker whose build was killed writes nothing more
         value = files[rel]
         dest = _inside(target, rel)
-        parent = os.path.dirname(dest)
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
         inputs = _inputs(value) if kept is not None else None
         lazy = isinstance(value, Lazy)
         deps = value.deps if lazy else None
         known = kept.get(rel) if kept else None
-        old = os.path.join(old_dir, rel)
-        if inputs is not None and known and known[0] == inputs and _keep(old, dest, known[2]):
-            records.append((rel, inputs, known[1], known[2], False, deps))
+        if inputs is not None and known and known[0] == inputs and _unchanged(old_dir, rel, known[2]):
+            records.append((rel, inputs, known[1], known[2], False, deps, False))
             continue
         if lazy:
             page = value
@@ -117,21 +112,24 @@ def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:
                 problems.append((rel, own))
             if value is None:
                 continue
-        content = None
-        if isinstance(value, Path):
+        content = None if isinstance(value, Path) else content_digest(value)
+        if content is not None and known and known[1] == content and _unchanged(old_dir, rel, known[2]):
+            records.append((rel, inputs, content, known[2], lazy, deps, False))  # rendered, if lazy, but kept
+            continue
+        parent = os.path.dirname(dest)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        if content is None:
             shutil.copyfile(value, dest)
         else:
-            content = content_digest(value)
-            if known and known[1] == content and _keep(old, dest, known[2]):
-                records.append((rel, inputs, content, known[2], lazy, deps))  # rendered, if lazy, but kept
-                continue
             with open(dest, "wb") as fh:
                 fh.write(value)
-        records.append((rel, inputs, content, stamp(os.stat(dest)), True, deps))
+        records.append((rel, inputs, content, stamp(os.stat(dest)), True, deps, True))
     return problems, records
 
 
-def _write_tree(files: Output, target: Path, workers: int, kept: Kept | None, old_dir: Path | None):
+def _write_tree(files: Output, target: Path, workers: int, kept: Kept | None, old_dir: str | None):
     """(diagnostics, records); `kept` None: nothing is tracked (a tree for checks or publishing)."""
     parts, _forked = fork_map(_write_chunk, sorted(files), (files, target, kept, old_dir), workers,
                               PARALLEL_FILES)
@@ -151,16 +149,19 @@ class Written:
     swapped: bool
     diagnostics: list[Diagnostic]
     made: int = 0  # files rendered or copied by this build
-    kept: int = 0  # files kept from the last build (hard links), their inputs or bytes unchanged
+    kept: int = 0  # files kept from the last build, their inputs or bytes unchanged
+    # every file and folder of the tree now in output/ (absolute path -> stamp), as lastbuild records it
+    stamps: dict[str, tuple] | None = None
 
 
-def _load(manifest: Path | None, out_dir: Path) -> tuple[Kept, Basis | None]:
+def _load(manifest: Path | None, out_dir: Path) -> tuple[Kept, Basis | None, Dirs]:
     if manifest is None or not out_dir.is_dir():
-        return {}, None
+        return {}, None, {}
     saved = cachefiles.load(manifest)  # missing or damaged: every file is made
-    if isinstance(saved, tuple) and len(saved) == 3 and saved[0] == str(out_dir) and isinstance(saved[1], dict):
-        return saved[1], saved[2] if isinstance(saved[2], Basis) else None
-    return {}, None
+    if isinstance(saved, tuple) and len(saved) == 4 and saved[0] == str(out_dir) and isinstance(saved[1], dict) \
+            and isinstance(saved[3], dict):
+        return saved[1], saved[2] if isinstance(saved[2], Basis) else None, saved[3]
+    return {}, None, {}
 
 
 def last_build(manifest: Path, out_dir: Path):
@@ -169,7 +170,7 @@ def last_build(manifest: Path, out_dir: Path):
     one riji wrote (None when there is no last build to read from); and what it recorded of its
     pages' inputs (`render.previous`), or None."""
     out_dir = out_dir.resolve()  # as write_output records it
-    kept, basis = _load(manifest, out_dir)
+    kept, basis, _dirs = _load(manifest, out_dir)
     previous = None if basis is None else Previous(basis, {rel: (known[0], known[3]) for rel, known in kept.items()
                                                            if known[0] is not None and known[3] is not None})
     if not kept:
@@ -190,32 +191,136 @@ def last_build(manifest: Path, out_dir: Path):
     return read, previous
 
 
-def _save_kept(manifest: Path, out_dir: Path, records: list, basis: Basis | None) -> None:
+def _survey(top: str, kept: Kept, dirs: Dirs) -> tuple[Kept, list[str], Dirs]:
+    """What of last build's tree in `top` is still as riji left it: (the files that may be kept,
+    the names that are not riji's and go (a file or link put in its folders, a link or file where
+    a folder was), the folders' stamps now). Only a folder whose stamp changed is listed."""
+    gone, changed, now = [], [], {}
+    for rel, was in dirs.items():
+        try:
+            st = os.lstat(os.path.join(top, rel))
+        except OSError:
+            gone.append(rel)
+            continue
+        if not S_ISDIR(st.st_mode):
+            gone.append(rel)
+            continue
+        now[rel] = stamp(st)
+        if now[rel] != was:
+            changed.append(rel)
+    strays = [rel for rel in gone if os.path.lexists(os.path.join(top, rel))]
+    if changed:
+        expected: dict[str, dict[str, bool]] = {}  # folder -> {name: is a folder}
+        for rel in kept:
+            expected.setdefault(os.path.dirname(rel), {})[os.path.basename(rel)] = False
+        for rel in dirs:
+            if rel:
+                expected.setdefault(os.path.dirname(rel), {})[os.path.basename(rel)] = True
+        for rel in changed:
+            names = expected.get(rel, {})
+            with os.scandir(os.path.join(top, rel)) as listing:
+                for entry in listing:
+                    if names.get(entry.name) != entry.is_dir(follow_symlinks=False):
+                        strays.append(os.path.join(rel, entry.name) if rel else entry.name)
+    if gone:  # nothing below a folder that is no longer riji's is kept
+        below = tuple(rel + "/" for rel in gone)
+        kept = {rel: known for rel, known in kept.items() if not rel.startswith(below)}
+    return kept, strays, now
+
+
+def _ancestors(paths) -> set[str]:
+    """Every folder above `paths`, "" (the top) too."""
+    out = {""}
+    for rel in paths:
+        folder = os.path.dirname(rel)
+        while folder not in out:
+            out.add(folder)
+            folder = os.path.dirname(folder)
+    return out
+
+
+def _apply(top: str, staged: str, deletes: list[str], moves: list[str]) -> None:
+    """Swap the files written below `staged` into `top` and delete what the new tree lacks. Run
+    again after a crash halfway, it finishes the job: a file moved already is not below `staged`."""
+    for rel in deletes:
+        path = os.path.join(top, rel)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            os.unlink(path)
+    for rel in moves:
+        source = os.path.join(staged, rel)
+        if not os.path.lexists(source):
+            continue
+        dest = os.path.join(top, rel)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if os.path.isdir(dest) and not os.path.islink(dest):
+            shutil.rmtree(dest)
+        os.replace(source, dest)
+    for rel in deletes:  # folders left empty go, as a clean build has none
+        folder = os.path.dirname(rel)
+        while folder:
+            try:
+                os.rmdir(os.path.join(top, folder))
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
+
+
+def _journal(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.riji-journal"
+
+
+def _recover(out_dir: Path) -> None:
+    """Finish the swap of a build killed while it moved its files into `out_dir`."""
+    plan = cachefiles.load(_journal(out_dir))
+    if isinstance(plan, tuple) and len(plan) == 4 and plan[0] == str(out_dir) and out_dir.is_dir():
+        _apply(*plan)
+    _journal(out_dir).unlink(missing_ok=True)
+
+
+def _save_kept(manifest: Path, out_dir: Path, records: list, basis: Basis | None, dirs: Dirs) -> None:
     # unwritten: all made next time
-    cachefiles.save(manifest, (str(out_dir), {r[0]: (*r[1:4], r[5]) for r in records}, basis))
+    cachefiles.save(manifest, (str(out_dir), {r[0]: (*r[1:4], r[5]) for r in records}, basis, dirs))
+
+
+def _stamps(top: str, records: list, before: Dirs, touched: set[str]) -> tuple[Dirs, dict[str, tuple]]:
+    """(each folder's stamp, relative; every file's and folder's, absolute) of the tree in `top`
+    just written: a folder's stamp from `before` unless a name in it was `touched`."""
+    dirs = {rel: before[rel] if rel in before and rel not in touched else stamp(os.lstat(os.path.join(top, rel)))
+            for rel in sorted(_ancestors(r[0] for r in records))}
+    every = {os.path.join(top, rel) if rel else top: st for rel, st in dirs.items()}
+    every.update((os.path.join(top, r[0]), r[3]) for r in records)
+    return dirs, every
 
 
 def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1,
                  background_cleanup: bool = False, manifest: Path | None = None,
                  later: Callable[[], tuple[Output, list[Diagnostic]]] | None = None,
                  basis: Basis | None = None) -> Written:
-    """Writes into a sibling folder, then swaps it in, unless rendering the lazy pages reported an
-    error (then nothing changes). With `background_cleanup` the previous build is deleted by a
-    detached `rm` so the command returns at once (the next build sweeps leftovers). `later()`
-    gives more files and their diagnostics once the others are written (the search bundle,
-    made meanwhile).
+    """Writes the site into `out_dir` only if rendering the lazy pages reported no error (else
+    nothing changes). Two ways, each safe against a crash at any point:
 
-    `manifest` remembers, after each swap, every file's inputs, bytes and stamp: the next build
-    hard-links a file from the tree it replaces when those are unchanged, and still swaps in a
-    complete new tree. A crash before the manifest is saved leaves an older one, whose stamps the
-    new files do not match, so nothing wrong is ever kept. With it goes `basis`, what the pages'
-    recorded reads are checked against next time (`render.previous`)."""
+    - with a `manifest` of the last build's tree in `out_dir` (every file's inputs, bytes and
+      stamp; every folder's stamp), only the files whose inputs and bytes changed are written, into
+      a sibling folder. Then a journal names them and what the new tree lacks: once it is saved,
+      they are moved in and the rest deleted. A build killed before the journal leaves `out_dir`
+      as it was; one killed after it, the next build finishes the swap from the journal first. A
+      file or folder not as riji left it is made again, a name riji did not write goes.
+    - otherwise the whole tree is written into a sibling folder and swapped in; with
+      `background_cleanup` the previous one is deleted by a detached `rm`, so the command returns
+      at once (the next build sweeps leftovers).
+
+    `later()` gives more files and their diagnostics once the others are written (the search
+    bundle, made meanwhile). With the manifest goes `basis`, what the pages' recorded reads are
+    checked against next time (`render.previous`)."""
     check_output_dir(out_dir, site_root)
     out_dir = out_dir.resolve()  # a symlinked output/ is updated where it points
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     with open(parent / f".{out_dir.name}.riji-lock", "w") as lock:
         _lock(lock)  # one build at a time swaps this folder; a second one waits
+        _recover(out_dir)  # before the sweep: the journal names a folder of new files
         stuck = []
         for leftover in sorted(parent.glob(f".{out_dir.name}.riji-*")):  # from earlier builds
             if not leftover.is_dir() or leftover.is_symlink():
@@ -225,14 +330,20 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
             shutil.rmtree(leftover, ignore_errors=True)
             if leftover.exists():
                 stuck.append(leftover)
+        kept, _basis, dirs = _load(manifest, out_dir)
+        top = str(out_dir)
+        in_place = bool(kept and dirs)
+        strays, now = [], {}
+        if in_place:
+            kept, strays, now = _survey(top, kept, dirs)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-new-", dir=parent))
         try:
-            kept = _load(manifest, out_dir)[0]
-            problems, records = _write_tree(files, tmp, workers, kept, out_dir)
+            old = top if in_place else None
+            problems, records = _write_tree(files, tmp, workers, kept, old)
             extra, found = later() if later is not None else ({}, [])
             problems = [*problems, *found]
             if extra and not any(d.severity == "error" for d in problems):
-                more, added = _write_tree(extra, tmp, 1, kept, out_dir)
+                more, added = _write_tree(extra, tmp, 1, kept, old)
                 problems, records = [*problems, *more], records + added
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -248,32 +359,49 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
             return Written(False, problems)
         made = sum(1 for r in records if r[4])
         written = Written(True, problems, made, len(records) - made)
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a site is for reading
-        if not out_dir.exists():
-            os.replace(tmp, out_dir)
-            if manifest is not None:
-                _save_kept(manifest, out_dir, records, basis)
-            return written
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-old-", dir=parent))
-        try:
-            os.replace(out_dir, old)
-        except BaseException:  # e.g. output/ is a mount point: leave nothing of this build behind
-            old.rmdir()
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        try:
-            os.replace(tmp, out_dir)
-        except BaseException:
-            os.replace(old, out_dir)  # put the last good site back
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        if in_place:
+            new = {r[0] for r in records}
+            deletes = sorted({rel for rel in [*strays, *kept] if rel not in new})
+            moves = [r[0] for r in records if r[6]]
+            if deletes or moves:
+                if not cachefiles.save(_journal(out_dir), (top, str(tmp), deletes, moves)):
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    raise OSError(f"cannot write {_journal(out_dir)}")
+                _apply(top, str(tmp), deletes, moves)
+            touched = _ancestors([*deletes, *moves])
+        else:
+            os.chmod(tmp, 0o755)  # mkdtemp makes it private; a site is for reading
+            old_tree = None
+            if out_dir.exists():
+                old_tree = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.riji-old-", dir=parent))
+                try:
+                    os.replace(out_dir, old_tree)
+                except BaseException:  # e.g. output/ is a mount point: leave nothing of this build behind
+                    old_tree.rmdir()
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    raise
+            try:
+                os.replace(tmp, out_dir)
+            except BaseException:
+                if old_tree is not None:
+                    os.replace(old_tree, out_dir)  # put the last good site back
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            touched = set()
+        dirs, written.stamps = _stamps(top, records, now, touched)
         if manifest is not None:
-            _save_kept(manifest, out_dir, records, basis)
+            _save_kept(manifest, out_dir, records, basis, dirs)
+        if in_place:
+            _journal(out_dir).unlink(missing_ok=True)
+            shutil.rmtree(tmp, ignore_errors=True)  # its folders, emptied
+            return written
+    if old_tree is None:
+        return written
     if background_cleanup and shutil.which("rm") and os.name == "posix":
-        subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True,
+        subprocess.Popen(["rm", "-rf", "--", str(old_tree)], start_new_session=True,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     else:
-        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(old_tree, ignore_errors=True)
     return written
 
 

@@ -251,7 +251,7 @@ def test_a_build_killed_halfway_leaves_the_last_good_site_and_the_next_is_clean(
     incremental(site)
     before = tree(site / "output")
     edit_post(site)
-    real, calls = writer._keep, []
+    real, calls = writer._unchanged, []
 
     def dies(*args):
         calls.append(1)
@@ -259,13 +259,75 @@ def test_a_build_killed_halfway_leaves_the_last_good_site_and_the_next_is_clean(
             raise Killed()
         return real(*args)
 
-    monkeypatch.setattr(writer, "_keep", dies)
+    monkeypatch.setattr(writer, "_unchanged", dies)
     with pytest.raises(Killed):
         build_to(site, site / "output", BuildOptions(workers=1))
-    monkeypatch.setattr(writer, "_keep", real)
+    monkeypatch.setattr(writer, "_unchanged", real)
     assert tree(site / "output") == before  # the last good site, untouched
     incremental(site)
     assert tree(site / "output") == clean(site, tmp_path)
+
+
+def test_a_build_killed_while_it_moved_its_files_in_is_finished_by_the_next(site, tmp_path, monkeypatch):
+    """The journal names what was to move in and go: the next build completes the swap first."""
+    incremental(site)
+    edit_post(site)
+    delete_post_too = site / POSTS / "about-to-change.en.md"
+    delete_post_too.write_text("---\ndate: 2025-02-01\ntitle: Going\n---\nSoon gone.\n", "utf-8")
+    incremental(site)
+    delete_post_too.unlink()
+    replace(site / POSTS / "notes-on-solitude.md", "An added line.", "Another line.")
+    real, moved = os.replace, []
+
+    def dies(src, dst):
+        if ".riji-new" in str(src):
+            if moved:
+                raise Killed()
+            moved.append(dst)
+        return real(src, dst)
+
+    monkeypatch.setattr(writer.os, "replace", dies)
+    with pytest.raises(Killed):
+        build_to(site, site / "output", BuildOptions(workers=1))
+    monkeypatch.setattr(writer.os, "replace", real)
+    assert len(moved) == 1 and (site / ".output.riji-journal").exists()
+    incremental(site)
+    assert not (site / ".output.riji-journal").exists()
+    assert not [p for p in site.iterdir() if ".riji-new" in p.name]
+    assert tree(site / "output") == clean(site, tmp_path)
+
+
+def test_an_edit_updates_output_in_place(site, tmp_path):
+    """No new tree: the files unchanged are the very same files, in the same folders."""
+    incremental(site)
+    out = site / "output"
+    page = out / "en" / "about" / "index.html"
+    same = (out.stat().st_ino, page.stat().st_ino)
+    edit_post(site)
+    result = incremental(site)
+    assert 0 < result.made < result.kept
+    assert (out.stat().st_ino, page.stat().st_ino) == same
+    assert not [p for p in site.iterdir() if p.name.startswith(".output.riji-") and p.name != ".output.riji-lock"]
+    assert tree(out) == clean(site, tmp_path)
+
+
+def test_names_riji_did_not_write_go_and_nothing_is_written_through_a_link(site, tmp_path):
+    incremental(site)
+    out = site / "output"
+    (out / "stray.txt").write_text("not riji's", "utf-8")
+    (out / "en" / "junk" / "deep").mkdir(parents=True)
+    (out / "en" / "junk" / "deep" / "x.html").write_text("junk", "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(out / "en" / "archive", elsewhere)
+    kept_there = tree(elsewhere)
+    shutil.rmtree(out / "en" / "archive")
+    (out / "en" / "archive").symlink_to(elsewhere)  # a folder of riji's now a link to another
+    (out / "zh" / "about").rename(out / "zh" / "about-moved")
+    edit_post(site)
+    incremental(site)
+    assert not (out / "en" / "archive").is_symlink()
+    assert tree(elsewhere) == kept_there
+    assert tree(out) == clean(site, tmp_path)
 
 
 def test_killed_after_the_swap_before_the_manifest_was_saved(site, tmp_path, monkeypatch):
@@ -323,7 +385,7 @@ def test_pages_rendered_for_search_keep_their_inputs_for_the_next_build(site, tm
     from generator.search import searchable
 
     result = incremental(site)
-    _where, kept, _basis = cachefiles.load(site / ".riji-cache" / "output.pickle")
+    _where, kept, _basis, _folders = cachefiles.load(site / ".riji-cache" / "output.pickle")
     pages = [path for path in searchable(result.site) if path in kept]
     assert pages and all(kept[path][0] is not None for path in pages)
     rendered = track_pages(monkeypatch, "fn")
