@@ -25,11 +25,11 @@ from . import constants, typography
 from .conversion import convert_html, convert_text
 from .markdown_diary import caption, diary_plugin
 from .pinyin import pinyin_runs, readings_file
-from .text import count
+from .text import count, shorten
 from .translations.blocks import split_tokens
 
 PLACEHOLDER = "riji:md/"
-RENDER_VERSION = "8"  # bump when output for the same source changes, to invalidate caches
+RENDER_VERSION = "9"  # bump when output for the same source changes, to invalidate caches
 
 
 @dataclass(slots=True)
@@ -48,6 +48,10 @@ class Rendered:
     # the Pygments token classes its code blocks use, sorted: a set's order, and so its pickle (which
     # the writer digests), changes from one run to the next
     code_classes: tuple[str, ...] = ()
+    # the summary and description of a document whose front matter gives neither, spaced as its
+    # text is: made here, on the workers, and kept in the cache, not made again by every build
+    summary: str = ""
+    description: str = ""
 
 
 _TOKEN_SPAN = re.compile(r'<span class="([\w-]+)">')
@@ -200,8 +204,10 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
         headings = [(level, ident, convert_text(title, convert)) for level, ident, title in headings]
     words, cjk = count(html_to_text(html_out))
     classes = tuple(sorted(set(_TOKEN_SPAN.findall(html_out)))) if "<pre" in html_out else ()
+    space = typography.space_text if cjk_spacing else str
+    summary = space(lead(html_out))
     return Rendered(html_out, env["links"], headings, words, cjk, readings_file(runs) if runs else b"",
-                    tuple(found), spans, notes, classes)
+                    tuple(found), spans, notes, classes, summary, space(shorten(summary, 160)))
 
 
 def split_blocks(text: str, line_offset: int = 0) -> list:
@@ -224,6 +230,20 @@ def by_block(html: str, spans, notes, finish) -> tuple[str, tuple, tuple | None]
 
 
 _TAG = re.compile(r"<[^>]+>")
+_MORE = re.compile(r"<!--\s*more\s*-->")
+_FIRST_P = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.DOTALL)
+
+
+def lead(html_text: str) -> str:
+    """The summary of a document's HTML: its text above `<!-- more -->`, else its first paragraph's,
+    shortened. Marks (a `[TOC]`'s) and tags are not text; note markers lead nowhere from a summary."""
+    html_text = _FOOTNOTE_REF.sub("", html_text)
+    more = _MORE.search(html_text)
+    if more:
+        return " ".join(html_to_text(html_text[:more.start()]).split())
+    first = _FIRST_P.search(html_text)
+    return shorten(html_to_text(first.group(1)), 240) if first else ""
 
 
 def html_to_text(fragment: str) -> str:

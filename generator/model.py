@@ -18,7 +18,7 @@ from . import diary, slugs, text, typography
 from .chapters import Chapter, parse_chapters
 from .config import Config
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
-from .markdown import PLACEHOLDER, Rendered, by_block, html_to_text
+from .markdown import PLACEHOLDER, Rendered, by_block, lead
 from .markdown_diary import TOC_MARK
 from .sources import SourceDoc, SourceEntry
 from .urls import Urls
@@ -26,9 +26,6 @@ from .urls import Urls
 RESERVED_PAGE_SLUGS = {"posts", "tags", "archive", "page", "assets", "search", "feed.xml", "atom.xml"}
 CHAPTERS_FILE = "chapters.json"  # written beside a post with chapters, for podcast apps
 EPISODE_TYPES = ("full", "trailer", "bonus")
-_MORE = re.compile(r"<!--\s*more\s*-->")
-_FIRST_P = re.compile(r"<p>(.*?)</p>", re.DOTALL)
-_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.DOTALL)
 _PLACEHOLDER = re.compile(re.escape(PLACEHOLDER) + r'([^"]*)')
 
 
@@ -334,12 +331,7 @@ def _entry_plans(site: Site, entry: Entry, code: str) -> list[PagePlan]:
 def _summary(meta: dict, html: str) -> str:
     if meta.get("summary"):
         return str(meta["summary"]).strip()
-    html = _FOOTNOTE_REF.sub("", html)  # a summary stands alone: its note markers lead nowhere
-    more = _MORE.search(html)
-    if more:
-        return " ".join(html_to_text(html[:more.start()]).split())
-    first = _FIRST_P.search(html)
-    return text.shorten(html_to_text(first.group(1)), 240) if first else ""
+    return lead(html)
 
 
 def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered: dict[tuple[str, str], Rendered],
@@ -513,15 +505,21 @@ def _body(r: Rendered, sdoc: SourceDoc, src: SourceEntry, config: Config, resolv
         piece = resolve(piece)
         return _size_images(piece, sdoc.path.parent, sizes) if sizes else piece
 
-    if resolve is str and not sizes:  # nothing to change: most documents
+    as_rendered = resolve is str and not sizes  # nothing to change: most documents
+    if as_rendered:
         html, spans, notes = r.html, r.spans, r.notes
     else:
         html, spans, notes = by_block(r.html, r.spans, r.notes, finish)
     marks = [(m.start(), len(m.group())) for m in re.finditer(re.escape(TOC_MARK) + "\n?", html)]
     html, toc, toc_at = _contents(html, r.headings, src, config)
     spans, notes = _without_marks(spans, notes, marks)
-    summary = spaced(_summary(sdoc.meta, html))
-    description = spaced(str(sdoc.meta.get("description") or text.shorten(summary, 160)))
+    if as_rendered and not sdoc.meta.get("summary"):  # as Markdown rendering made them
+        summary, description = r.summary, r.description
+    else:
+        summary = spaced(_summary(sdoc.meta, html))
+        description = spaced(text.shorten(summary, 160))
+    if sdoc.meta.get("description"):
+        description = spaced(str(sdoc.meta["description"]))
     return html, spans, notes, toc, toc_at, spaced(str(sdoc.meta["title"]).strip()), summary, description
 
 

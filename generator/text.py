@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
@@ -38,36 +39,33 @@ def shorten(text: str, limit: int = 160) -> str:
 
 
 def _shorten(text: str, limit: int) -> str:
-    if _width(text) <= limit:
+    # the width of text[:end] is end plus the wide characters before it: found by one regex scan,
+    # then counted by bisection, for each sentence end and for the cut
+    wide = [m.start() for m in CJK.finditer(text)]
+    if len(text) + len(wide) <= limit:
         return text
     best = None
     for m in SENTENCE_END.finditer(text):
         end = m.end()
-        if _width(text[:end]) > limit:
+        if end + bisect_left(wide, end) > limit:
             break
         best = end
     if best:
         return text[:best].strip()
-    cut = _cut_width(text, limit - 1)
+    cut = text[:_cut_width(len(text), wide, limit - 1)]
     if not CJK.search(cut[-1:]) and " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,，、;；:：") + "…"
 
 
-def _width(text: str) -> int:
-    return len(text) + len(CJK.findall(text))
-
-
-def _cut_width(text: str, limit: int) -> str:
-    """The longest start of `text` at most `limit` wide. Every character is at least 1 wide, so only
-    the first limit + 1 can matter; the wide ones among them are found by one regex scan."""
-    head = text[:limit + 1]
-    if not CJK.search(head):  # every character 1 wide
-        return text[:limit] if len(head) > limit else text
-    w = 0
-    wide = {m.start() for m in CJK.finditer(head)}
-    for i in range(len(head)):
-        w += 2 if i in wide else 1
-        if w > limit:
-            return text[:i]
-    return text
+def _cut_width(length: int, wide: list[int], limit: int) -> int:
+    """The longest start of a text of `length` characters at most `limit` wide, the positions of
+    its wide characters being `wide`: every character is at least 1 wide, so it is at most `limit`."""
+    lo, hi = 0, min(length, limit)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if mid + bisect_left(wide, mid) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

@@ -1,5 +1,7 @@
-from generator import slugs, text
+from conftest import build_fixture, errors, write_site
+from generator import model, slugs, text
 from generator.markdown import heading_id, render
+from generator.typography import space_text
 
 
 def test_cjk_reading_time_counts_characters_not_spaces():
@@ -74,3 +76,37 @@ def test_shorten_measures_only_the_start_it_can_keep(prose, limit):
     for long in ("。" + '"' * 12 + "a", "。" + "」" * 3 + " b" * 40):
         assert text.shorten(long, 1) == text._shorten(long, 1)
     assert text.shorten(prose, limit) == text._shorten(" ".join(prose.split()), limit)
+
+
+def test_summaries_made_with_the_markdown_are_those_of_the_finished_page(tmp_path):
+    """A document's summary and description are made once, as its Markdown is rendered (and cached
+    with it): the same as made from the finished HTML, whether the front matter gives one, the
+    text has a `<!-- more -->`, note markers or a link the model resolves, or the Chinese is spaced."""
+    long_en = "A first sentence that says something. " * 12
+    long_zh = "今天用Python写了日记，很长的一句话。" * 12
+
+    def post(slug, en_body, zh_body, extra=""):
+        return (f"---\ndate: 2025-03-01\nslug: {slug}\n{extra}en:\n  title: \"{slug}\"\nzh:\n  title: \"{slug} 中文\"\n"
+                f"---\n<!-- lang: en -->\n{en_body}\n<!-- lang: zh -->\n{zh_body}\n")
+    site = write_site(tmp_path, {
+        "content/posts/plain.md": post("plain", long_en, long_zh),
+        "content/posts/more.md": post("more", "Above the fold.[^1]\n\n<!-- more -->\n\nBelow.\n\n[^1]: A note.",
+                                      "折叠之上用了Python。\n\n<!-- more -->\n\n之下。"),
+        "content/posts/linked.md": post("linked", "See [the other](plain.md). " + long_en, "看[另一篇](plain.md)。"),
+        "content/posts/given.md": post("given", long_en, long_zh,
+                                       "summary: Given by hand with Python\ndescription: Described by hand\n"),
+    })
+    result = build_fixture(site)
+    assert not errors(result)
+    docs = {(e.slug, code): doc for e in result.site.entries for code, doc in e.docs.items()}
+    assert len(docs) == 8
+    for (slug, code), doc in docs.items():
+        spaced = space_text if code == "zh" else str
+        summary = spaced(model._summary(doc.source.meta, doc.html))
+        description = spaced(str(doc.source.meta.get("description") or text.shorten(summary, 160)))
+        assert (doc.summary, doc.description) == (summary, description), (slug, code)
+    assert docs["more", "en"].summary == "Above the fold."
+    assert docs["more", "zh"].summary == "折叠之上用了 Python。"
+    assert docs["given", "zh"].summary == "Given by hand with Python"
+    assert docs["given", "en"].description == "Described by hand"
+    assert docs["plain", "en"].summary.endswith("something.") and len(docs["plain", "en"].summary) <= 240
