@@ -40,6 +40,7 @@ from .translations.status import Status
 from .urls import site_urls
 from .writer import UnsafeOutput, last_build, write_output
 
+TEMPLATES_FILE = "templates.pickle"  # in .riji-cache/: the templates as compiled by the last build
 PARALLEL_THRESHOLD = 48  # below this many uncached documents a process pool costs more than it saves
 
 
@@ -357,8 +358,13 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
                     extra_body=options.extra_body, inputs=inputs, reads=result.reads))
     add(bundle_files(site))
     add(statics)
+    compiled = root / CACHE_DIR / TEMPLATES_FILE if options.cache else None
+    if compiled is not None:
+        theme.recall(compiled)
     if options.cores > 1:
         theme.compile()
+        if compiled is not None:
+            theme.keep(compiled)
     if config.search["enabled"] and options.search:
         say("indexing for search")
         reuse_file = root / CACHE_DIR / "search.pickle" if options.cache else None
@@ -446,6 +452,8 @@ def _build_to(root: Path, out_dir: Path, options: BuildOptions | None, progress:
                                    manifest, searched if searching is not None else None,
                                    result.reads.basis() if result.reads is not None else None)
             result.files.update(bundle)
+            if options.cache and options.cores == 1:  # the templates this process compiled as it rendered
+                result.theme.keep(root.resolve() / CACHE_DIR / TEMPLATES_FILE)
             problems += written.diagnostics
             result.made, result.kept = written.made, written.kept
             if recorded and written.swapped:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import cachefiles
 from .constants import FINGERPRINT_LENGTH
 from .diagnostics import Diagnostic, Diagnostics, not_utf8
 from .generated import fill_strings
@@ -29,10 +30,28 @@ _EXTENDS = re.compile(r"""{%-?\s*extends\s+["']([^"']+)["']""")
 
 class _CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates kept in memory for the process, so each new build (every save in
-    `riji serve`) does not compile them again; Jinja checks each entry against its source."""
+    `riji serve`) does not compile them again, and in .riji-cache/ between processes, so each
+    `riji build` does not either; Jinja checks each entry against its source."""
 
     def __init__(self):
         self.compiled: dict[str, bytes] = {}
+        self.on_disk: dict[Path, object] = {}  # each cache file's contents as last read or written
+
+    def recall(self, path: Path) -> None:
+        if path in self.on_disk:
+            return
+        saved = self.on_disk[path] = cachefiles.load(path)
+        if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == jinja2.__version__ \
+                and isinstance(saved[1], dict):
+            for key, code in saved[1].items():
+                self.compiled.setdefault(key, code)
+
+    def keep(self, path: Path, templates) -> None:
+        """Saves the compiled `templates` to `path`, unless it holds them already."""
+        keys = sorted(self.get_cache_key(t.name, t.filename) for t in templates)
+        mine = (jinja2.__version__, {key: self.compiled[key] for key in keys if key in self.compiled})
+        if self.on_disk.get(path) != mine and cachefiles.save(path, mine):
+            self.on_disk[path] = mine
 
     def load_bytecode(self, bucket) -> None:
         code = self.compiled.get(bucket.key)
@@ -92,6 +111,15 @@ class Theme:
                 self.env.get_template(name)
             except Exception:  # noqa: BLE001 - the page that uses it reports where
                 pass
+
+    def recall(self, saved: Path) -> None:
+        """What an earlier process compiled and `keep` saved (a file in .riji-cache/), for this one's
+        templates to load instead of compiling them."""
+        COMPILED.recall(saved)
+
+    def keep(self, saved: Path) -> None:
+        """The templates compiled or loaded so far, saved for the next process."""
+        COMPILED.keep(saved, list(self.env.cache.values()) if self.env.cache is not None else [])
 
     def template_path(self, name: str) -> str:
         for d in self.dirs:
