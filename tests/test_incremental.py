@@ -158,8 +158,9 @@ def test_no_op_build_makes_no_page_and_forked_workers_keep_files_too(site, tmp_p
 
 
 def test_an_edited_text_works_out_only_the_values_of_pages_that_read_it(site, tmp_path, monkeypatch):
-    """Each page records which entries its values read; after an edit of one post's text, the others
-    keep last build's digest without their values being worked out (render.previous)."""
+    """Each page records which entries its values read, and a list only their cards; after an edit of
+    one post's text, the others keep last build's digest without their values being worked out
+    (render.previous)."""
     from generator.render import html
 
     incremental(site)
@@ -167,11 +168,19 @@ def test_an_edited_text_works_out_only_the_values_of_pages_that_read_it(site, tm
     for kind, values in html.PAGE_KINDS.items():
         monkeypatch.setitem(html.PAGE_KINDS, kind,
                             lambda ctx, plan, values=values: (worked_out.update([plan.output]), values(ctx, plan))[1])
-    edit_post(site)
+    edit_post(site)  # its text, below the summary its front matter gives: no list shows what changed
     result = incremental(site)
-    assert "en/posts/notes-on-solitude/index.html" in worked_out  # its own page, the lists showing it
-    assert "en/index.html" in worked_out and "en/archive/index.html" in worked_out
+    assert "en/posts/notes-on-solitude/index.html" in worked_out  # its own page and its side-by-side one
+    assert not [p for p in worked_out if "/tags/" in p or "archive" in p or p.endswith(("en/index.html", "/2/"))]
     assert "zh/posts/xie-zuo-de-li-you/index.html" not in worked_out  # reads nothing of it
+    assert len(worked_out) < result.pages / 10
+    assert tree(site / "output") == clean(site, tmp_path)
+    shutil.rmtree(tmp_path / "clean")
+    edit_summary_before_more(site)  # what its cards show: the lists showing it too
+    worked_out.clear()
+    result = incremental(site)
+    assert "en/posts/tiktok-refugees/index.html" in worked_out and "en/archive/index.html" in worked_out
+    assert "zh/posts/xie-zuo-de-li-you/index.html" not in worked_out
     assert len(worked_out) < result.pages / 3
     assert tree(site / "output") == clean(site, tmp_path)
     shutil.rmtree(tmp_path / "clean")
@@ -448,6 +457,29 @@ def test_search_works_out_its_pages_inputs_on_every_core(site, tmp_path, monkeyp
     pages = set(searchable(result.site))
     assert calls and pages - set(calls)
     assert tree(site / "output") == clean(site, tmp_path)
+
+
+def test_templates_compiled_by_one_build_are_read_by_the_next(themed, tmp_path, monkeypatch):
+    """.riji-cache/ keeps the compiled templates: a new process compiles none of them again, only a
+    template whose source changed, and the page shows the change."""
+    import jinja2
+
+    from generator import theme
+
+    incremental(themed)
+    assert (themed / ".riji-cache" / "templates.pickle").is_file()
+    monkeypatch.setattr(theme, "COMPILED", theme._CompiledTemplates())  # as a new process starts
+    compiled, real = Counter(), jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, source, name=None, filename=None, *a, **k: (
+        compiled.update([name]), real(self, source, name, filename, *a, **k))[1])
+    edit_post(themed)
+    incremental(themed)
+    assert not compiled
+    edit_template(themed)
+    incremental(themed)
+    assert list(compiled) == ["post.html"]
+    assert "edited template" in (themed / "output/en/posts/notes-on-solitude/index.html").read_text("utf-8")
+    assert tree(themed / "output") == clean(themed, tmp_path)
 
 
 def test_a_post_has_one_card_per_language_however_many_lists_show_it(site, monkeypatch):

@@ -27,10 +27,10 @@ from . import TEMPLATE_ERROR, Lazy, Output
 from .. import diary
 from .feeds import root_feed_links
 from .pinyin import NAME as PINYIN_FILE
-from .previous import Reads
+from .previous import Reads, card_read
 from ..search import shards_of
 from .side_by_side import Aligned
-from .views import (Alternate, CalendarCell, CalendarYear, Card, DocView, FeedLink, Link, Mention, Nav, Neighbour,
+from .views import (Alternate, CalendarCell, CalendarYear, Card, CardDoc, DocView, FeedLink, Link, Mention, Nav, Neighbour,
                     Notice, PageView, SiteView, SwitchOption, TagLink, TocItem)
 
 
@@ -124,7 +124,7 @@ class Context:
         read = getattr(_reading, "entries", None)
         for item in items:
             if read is not None:
-                read.add(item.doc.entry.name)
+                read.add(card_read(item.doc.entry.name))
             key = (id(item.doc), item.other_language)
             hit = self.made_cards.get(key)
             if hit is None or hit[0] is not item.doc:
@@ -135,7 +135,7 @@ class Context:
     def _card(self, item: Listed) -> Card:
         here = self.lang.code
         lang = self.site.config.language(item.doc.lang)
-        doc = doc_view(item.doc)
+        doc = card_doc(item.doc)
         name = language_name(lang, self.site.config.languages, self.locale, lang.name)
         badge = self.tr(here, "only_in", language=name) if item.other_language else ""
         return Card(doc, item.other_language, lang, badge, self.urls.path(doc.url),
@@ -221,6 +221,12 @@ def doc_view(doc: Doc | None) -> DocView | None:
     return view[1]
 
 
+def card_doc(doc: Doc) -> CardDoc:
+    """What a list shows of a post; the list notes that it read the post's card (`Context.cards`)."""
+    return CardDoc(doc.lang, doc.title, doc.url, doc.summary, doc.description, doc.date, doc.updated,
+                   doc.reading_minutes, doc.audio, doc.entry.visibility)
+
+
 def _make_view(doc: Doc) -> DocView:
     return DocView(doc.lang, doc.title, doc.url, doc.html, doc.summary, doc.description, doc.date, doc.updated,
                    doc.reading_minutes, tuple(doc.headings), doc.audio, _toc(doc.toc), doc.toc_at,
@@ -249,8 +255,8 @@ def home_page(ctx: Context, plan: PagePlan) -> dict:
     alts = {c: urls.home(c) for c in ctx.site.config.codes} if first else {code: plan.url}
     title = "" if first else ctx.tr(code, "page_n", n=pagination.number, total=pagination.total)
     items = ctx.cards(plan.items)
-    if first and items:  # the newest post, given more weight
-        items[0] = replace(items[0], lead=lead_paragraph(items[0].doc.html))
+    if first and items:  # the newest post, given more weight: its text read, not only its card
+        items[0] = replace(items[0], lead=lead_paragraph(doc_view(plan.items[0].doc).html))
     return dict(page=ctx.page("home", plan.url, title, "", alts), items=items, pagination=pagination)
 
 

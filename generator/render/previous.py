@@ -7,7 +7,10 @@ digested (`html.doc_view` and `Context.cards` note each). The next build reuses 
 without working out its values, when the site's *frame* is unchanged (the inputs every page shares,
 and every entry's fields but its documents' text and what is made of it: dates, tags, titles, URLs,
 translations, so every plan, list and neighbour is the same) and so is the text of each entry the
-page read. The preview does the same between the builds its search indexes.
+page read. A list reads of the posts it shows only their cards (`card_read`): what a card shows of
+the text (summary, description, reading time) is all that must be unchanged, so a list stands when a
+post's text changed below its summary. The preview does the same between the builds its search
+indexes.
 """
 from __future__ import annotations
 
@@ -27,12 +30,20 @@ BODY = frozenset({"html", "summary", "description", "reading_minutes", "headings
 _DOC = attrgetter(*(f.name for f in fields(Doc) if f.name not in BODY and f.name not in ("entry", "source")))
 _SOURCE = attrgetter(*(f.name for f in fields(SourceDoc) if f.name not in ("body", "head")))
 _ENTRY = attrgetter(*(f.name for f in fields(Entry) if f.name not in ("docs", "cache")))
+# what a post's card (views.CardDoc) shows that its text makes
+_CARD = attrgetter("summary", "description", "reading_minutes")
+CARD = "\0"  # before an entry's name among a page's reads: only its card was read (no name holds NUL)
+
+
+def card_read(name: str) -> str:
+    return CARD + name
 
 
 @dataclass(frozen=True)
 class Basis:
     frame: bytes
     bodies: dict[str, bytes]  # entry name -> digest of its documents' bodies
+    cards: dict[str, bytes]  # card_read(entry name) -> digest of what its cards show of them
 
 
 @dataclass(frozen=True)
@@ -51,16 +62,17 @@ def basis(site: Site, inputs: bytes | None) -> Basis | None:
     """The site's frame and each entry's body digest; None when a digest cannot be made."""
     if inputs is None:
         return None
-    frames, bodies = [], {}
+    frames, bodies, cards = [], {}, {}
     for entry in site.entries:
         frame, body = _parts(entry)
         frames.append(frame)
         bodies[entry.name] = digest(body)
+        cards[card_read(entry.name)] = digest([(code, _CARD(doc)) for code, doc in entry.docs.items()])
     names = [[e.name for e in group] for group in (site.posts, site.pages, site.unlisted)]
     frame = digest(inputs, frames, names, site.tags)
-    if frame is None or None in bodies.values():
+    if frame is None or None in bodies.values() or None in cards.values():
         return None
-    return Basis(frame, bodies)
+    return Basis(frame, bodies, cards)
 
 
 def reuse(previous: Previous | None, now: Basis | None):
@@ -69,10 +81,16 @@ def reuse(previous: Previous | None, now: Basis | None):
     if previous is None or now is None or previous.basis.frame != now.frame:
         return None
     before, bodies, pages = previous.basis.bodies, now.bodies, previous.pages
+    cards_before, cards = previous.basis.cards, now.cards
+
+    def same(name: str) -> bool:
+        if name[:1] == CARD:
+            return cards_before.get(name) == cards.get(name)
+        return before.get(name) == bodies.get(name)
 
     def hit(path: str):
         known = pages.get(path)
-        if known is None or not all(before.get(name) == bodies.get(name) for name in known[1]):
+        if known is None or not all(same(name) for name in known[1]):
             return None
         return known
 

@@ -115,6 +115,23 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class CardDoc:
+    """A post in a list: what its card shows, not its text, so a list page reads of a post's text
+    only what is made of it here (render.previous keeps the list when those are unchanged)."""
+
+    lang: str
+    title: str
+    url: str
+    summary: str
+    description: str
+    date: datetime | None
+    updated: datetime | None
+    reading_minutes: int
+    audio: object  # media.Audio or None
+    visibility: str = "public"
+
+
+@dataclass(frozen=True)
 class DocView:
     """A post or page in one language."""
 
@@ -174,7 +191,7 @@ class TagLink:
 class Card:
     """A post in a list. Its labels are in the list's language; `lang` is the post's, for its title."""
 
-    doc: DocView
+    doc: CardDoc
     other_language: bool
     lang: Language
     badge: str
