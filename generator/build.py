@@ -198,6 +198,7 @@ def render_markdown(config: Config, sources, workers: int, memo: BuildMemo | Non
     for _entry, pairs in keyed.values():
         for ident, key in pairs:
             r = cache.get(key) or fresh[key]
+            r.key = key
             used[key] = r
             out[ident] = r
     if memo is not None:
@@ -346,9 +347,9 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     if result.reads is not None and options.memo is None:
         result.reads.basis()  # `riji build`: before its writer's workers fork, so they share it
     add(render_feeds(site, inputs, result.reads))
-    add(render_root_feeds(site))
-    add(render_podcast(site))
-    add(render_sitemap(site))
+    add(render_root_feeds(site, result.reads))
+    add(render_podcast(site, result.reads))
+    add(render_sitemap(site, result.reads))
     add(render_on_this_day(site))
     add(render_pinyin(((doc.url, doc.pinyin, entry.name) for entry in site.entries for doc in entry.docs.values()),
                       inputs, result.reads))

@@ -52,6 +52,7 @@ class Rendered:
     # text is: made here, on the workers, and kept in the cache, not made again by every build
     summary: str = ""
     description: str = ""
+    key: str = ""  # its cache key (build._cache_key: a digest of the text and settings), set once cached
 
 
 _TOKEN_SPAN = re.compile(r'<span class="([\w-]+)">')

@@ -57,6 +57,8 @@ class Doc:
     notes: tuple[int, int] | None = None
     outdated_from: str | None = None  # the language whose later change this translation lacks
     code_classes: tuple[str, ...] = ()  # the Pygments token classes of its code blocks (Rendered's)
+    # the Markdown cache key of its text (Rendered.key) when `html` is made of that alone, else ""
+    text_key: str = ""
 
     @property
     def date(self) -> datetime | None:
@@ -404,8 +406,8 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
             resolve = _resolve_links(r, sdoc, src, code, by_path, published, urls, own, drafts)
             sizes = images if images and src.bundle is not None else None
             spaced = spacing if config.language(code).cjk_spacing else str
-            html, spans, notes, toc, toc_at, title, summary, description = _body(r, sdoc, src, config, resolve,
-                                                                                 sizes, spaced)
+            html, spans, notes, toc, toc_at, title, summary, description, key = _body(r, sdoc, src, config, resolve,
+                                                                                      sizes, spaced)
             audio = (media or {}).get((src.name, code))
             entry.docs[code] = Doc(entry, code, title, url, html, summary,
                                    description, text.minutes(r.words, r.cjk), r.headings,
@@ -413,7 +415,7 @@ def build_site(config: Config, urls: Urls, sources: list[SourceEntry], rendered:
                                    episode_type=_episode_type(sdoc, own), toc=toc, toc_at=toc_at, pinyin=r.pinyin,
                                    blocks=r.blocks, spans=spans, notes=notes,
                                    outdated_from=(outdated or {}).get((src.name, code)),
-                                   code_classes=r.code_classes)
+                                   code_classes=r.code_classes, text_key=key)
         diag.items.extend(own.items)
         if known is not None and inputs is None:
             inputs = _entry_inputs(src, rendered, media, outdated, images)
@@ -500,7 +502,8 @@ def _same(old: tuple, new: tuple) -> bool:
 def _body(r: Rendered, sdoc: SourceDoc, src: SourceEntry, config: Config, resolve: Callable[[str], str],
           sizes: dict | None, spaced: Callable[[str], str]) -> tuple:
     """A document's finished HTML (links resolved, images sized, without its `[TOC]` mark), block
-    spans, notes, contents and where they go, title, summary and description."""
+    spans, notes, contents and where they go, title, summary, description, and the Markdown cache
+    key of its text when the HTML is made of that alone."""
     def finish(piece: str) -> str:
         piece = resolve(piece)
         return _size_images(piece, sdoc.path.parent, sizes) if sizes else piece
@@ -520,7 +523,8 @@ def _body(r: Rendered, sdoc: SourceDoc, src: SourceEntry, config: Config, resolv
         description = spaced(text.shorten(summary, 160))
     if sdoc.meta.get("description"):
         description = spaced(str(sdoc.meta["description"]))
-    return html, spans, notes, toc, toc_at, spaced(str(sdoc.meta["title"]).strip()), summary, description
+    return (html, spans, notes, toc, toc_at, spaced(str(sdoc.meta["title"]).strip()), summary, description,
+            r.key if as_rendered else "")
 
 
 def _contents(html: str, headings, src: SourceEntry, config: Config) -> tuple[str, tuple, int | None]:

@@ -212,6 +212,30 @@ def test_an_edited_text_digests_only_the_feeds_and_readings_that_carry_it(site, 
     assert tree(site / "output") == clean(site, tmp_path)
 
 
+def test_a_text_edit_keeps_the_sitemap_and_the_feeds_of_other_posts(site, tmp_path, monkeypatch):
+    """The sitemap is made of the site's frame only, the root feeds and podcast feeds of it and their
+    posts' text: an edit to a post's text makes again only those that carry the post."""
+    from generator.render import feeds, podcast, sitemap
+
+    incremental(site)
+    made = Counter()
+    for module, name in ((sitemap, "_sitemap"), (feeds, "_root_feed"), (podcast, "_feed")):
+        def spy(site_, *args, real=getattr(module, name), name=name):
+            made.update([name])
+            return real(site_, *args)
+        monkeypatch.setattr(module, name, spy)
+    edit_post(site)  # a post in the root feeds, not an episode
+    incremental(site)
+    assert made == Counter({"_root_feed": 2})
+    assert tree(site / "output") == clean(site, tmp_path)
+    shutil.rmtree(tmp_path / "clean")
+    made.clear()
+    edit_featured_lead(site)  # an episode's text: the podcast feeds that carry it (each language's)
+    incremental(site)
+    assert made["_feed"] and made["_root_feed"] == 2 and not made["_sitemap"]
+    assert tree(site / "output") == clean(site, tmp_path)
+
+
 def test_a_post_named_on_this_day_or_as_a_neighbour_keeps_the_page_that_names_it(site, tmp_path, monkeypatch):
     """Other posts' pages name a post by its title, date and URL only (its neighbours', and those of
     the same day in other years): an edit to its text leaves those pages' inputs as they were."""

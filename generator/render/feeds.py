@@ -25,7 +25,7 @@ from ..constants import CONTROL, URL_SCHEME
 from ..inputs import digest
 from ..model import Doc, Site, Tag
 from . import Lazy, Output
-from .previous import Reads, recorded
+from .previous import Reads, framed, recorded
 from .views import FeedLink
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # the date of a feed with nothing in it yet
@@ -263,14 +263,18 @@ def _text_entry(fg: FeedGenerator, doc: Doc, site: Site, fmt: str):
     return fe
 
 
-def render_root_feeds(site: Site) -> Output:
+def render_root_feeds(site: Site, reads: Reads | None = None) -> Output:
     """`/feed.xml` and `/atom.xml`: every language's posts in one feed, newest first, each entry
-    marked with its language. Not made when a language is served at the root (its feeds are there)."""
+    marked with its language. Not made when a language is served at the root (its feeds are there).
+    With `reads`, each tells the writer its inputs: the site's frame and its posts' text."""
     if not has_root_feeds(site):
         return {}
     entries = site.feed_posts()[:site.config.feeds["items"]]
     docs = [e.docs[c] for e in entries for c in site.config.codes if c in e.docs]
-    return {site.urls.root_feed(fmt): Lazy(partial(_root_feed, site, docs, fmt)) for fmt in ("rss", "atom")}
+    names = [e.name for e in entries]
+    return {(path := site.urls.root_feed(fmt)): Lazy(partial(_root_feed, site, docs, fmt),
+                                                     partial(framed, reads, path, names))
+            for fmt in ("rss", "atom")}
 
 
 def _root_feed(site: Site, docs: list[Doc], fmt: str) -> tuple[bytes, tuple]:

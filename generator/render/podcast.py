@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from functools import partial
 from urllib.parse import urljoin
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -23,8 +24,9 @@ from ..chapters import Chapter
 from ..config import Language
 from ..constants import URL_SCHEME
 from ..model import CHAPTERS_FILE, Doc, Site
-from . import Output
+from . import Lazy, Output
 from .feeds import EPOCH, add_post
+from .previous import Reads, framed
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -100,8 +102,9 @@ def npt(seconds: float) -> str:
     return text + (f".{ms:03d}" if ms else "")
 
 
-def render_podcast(site: Site) -> Output:
-    """Per language, the feed of its episodes and a chapters file beside each post that has chapters."""
+def render_podcast(site: Site, reads: Reads | None = None) -> Output:
+    """Per language, the feed of its episodes and a chapters file beside each post that has chapters.
+    With `reads`, a feed tells the writer its inputs: the site's frame and its episodes' text."""
     urls = site.urls
     out: Output = {}
     for lang in site.config.languages:
@@ -111,8 +114,13 @@ def render_podcast(site: Site) -> Output:
         for doc in docs:
             if doc.chapters:
                 out[doc.url + CHAPTERS_FILE] = chapters_json(doc.chapters)
-        out[urls.feed(lang.code, "podcast")] = _generator(site, lang, docs).rss_str(pretty=True)
+        path = urls.feed(lang.code, "podcast")
+        out[path] = Lazy(partial(_feed, site, lang, docs), partial(framed, reads, path, [d.entry.name for d in docs]))
     return out
+
+
+def _feed(site: Site, lang: Language, docs: list[Doc]) -> tuple[bytes, tuple]:
+    return _generator(site, lang, docs).rss_str(pretty=True), ()
 
 
 def chapters_json(chapters: tuple[Chapter, ...]) -> bytes:

@@ -26,7 +26,7 @@ from . import Lazy
 # what a document's text (with the frame) makes: left out of the frame, and stood for by the digest
 # of its text and its HTML (which alone shows what else it read, e.g. a bundle image's size)
 BODY = frozenset({"html", "summary", "description", "reading_minutes", "headings", "toc", "toc_at", "pinyin",
-                  "blocks", "spans", "notes", "code_classes"})
+                  "blocks", "spans", "notes", "code_classes", "text_key"})
 _DOC = attrgetter(*(f.name for f in fields(Doc) if f.name not in BODY and f.name not in ("entry", "source")))
 _SOURCE = attrgetter(*(f.name for f in fields(SourceDoc) if f.name not in ("body", "head")))
 _ENTRY = attrgetter(*(f.name for f in fields(Entry) if f.name not in ("docs", "cache")))
@@ -55,7 +55,8 @@ class Previous:
 def _parts(entry: Entry) -> tuple[tuple, tuple]:
     docs = entry.docs.items()
     return ((_ENTRY(entry), [(code, _DOC(doc), _SOURCE(doc.source)) for code, doc in docs]),
-            tuple((code, doc.source.body, doc.html) for code, doc in docs))
+            # a text's cache key stands for the text and the HTML made of it alone: neither hashed again
+            tuple((code, doc.text_key) if doc.text_key else (code, doc.source.body, doc.html) for code, doc in docs))
 
 
 def basis(site: Site, inputs: bytes | None) -> Basis | None:
@@ -95,6 +96,17 @@ def reuse(previous: Previous | None, now: Basis | None):
         return known
 
     return hit
+
+
+def framed(reads: "Reads | None", path: str, names=()):
+    """The inputs digest of a file made of nothing but the site's frame and the text of the entries
+    `names` (the sitemap: none; the root feeds: their posts), with those as the entries it read;
+    None without a basis (the file is then made)."""
+    now = reads.basis() if reads is not None else None
+    if now is None:
+        return None
+    names = tuple(sorted(set(names)))
+    return digest(now.frame, path, [now.bodies.get(name) for name in names]), names
 
 
 def recorded(reads: "Reads | None", path: str, names, work):

@@ -9,11 +9,15 @@ from xml.sax.saxutils import quoteattr
 
 from ..model import Site
 from . import Lazy, Output
+from .previous import Reads, framed
 
 
-def render_sitemap(site: Site) -> Output:
+def render_sitemap(site: Site, reads: Reads | None = None) -> Output:
+    """With `reads`, the sitemap tells the writer its inputs: the site's frame (URLs, dates, tags,
+    languages), which a text edit leaves as it was."""
     urls = site.urls
-    out: Output = {"sitemap.xml": Lazy(partial(_sitemap, site))}  # made when asked for, not on every save
+    # made when asked for, not on every save
+    out: Output = {"sitemap.xml": Lazy(partial(_sitemap, site), partial(framed, reads, "sitemap.xml"))}
     if site.config.base_path == "/":
         out["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('sitemap.xml')}\n".encode()
     return out
