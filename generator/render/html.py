@@ -30,8 +30,8 @@ from .pinyin import NAME as PINYIN_FILE
 from .previous import Reads, card_read
 from ..search import shards_of
 from .side_by_side import Aligned
-from .views import (Alternate, CalendarCell, CalendarYear, Card, CardDoc, DocView, FeedLink, Link, Mention, Nav, Neighbour,
-                    Notice, PageView, SiteView, SwitchOption, TagLink, TocItem)
+from .views import (Alternate, CalendarCell, CalendarYear, Card, CardDoc, DocView, FeedLink, Link, Mention, Nav,
+                    Neighbour, Notice, PageView, SiteView, SwitchOption, TagLink, TocItem)
 
 
 class Context:
