@@ -454,7 +454,7 @@ def _build_to(root: Path, out_dir: Path, options: BuildOptions | None, progress:
                                    result.reads.basis() if result.reads is not None else None)
             result.files.update(bundle)
             if options.cache and options.cores == 1:  # the templates this process compiled as it rendered
-                result.theme.keep(root.resolve() / CACHE_DIR / TEMPLATES_FILE)
+                result.theme.keep(result.root / CACHE_DIR / TEMPLATES_FILE)
             problems += written.diagnostics
             result.made, result.kept = written.made, written.kept
             if recorded and written.swapped:

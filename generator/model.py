@@ -516,13 +516,10 @@ def _body(r: Rendered, sdoc: SourceDoc, src: SourceEntry, config: Config, resolv
     marks = [(m.start(), len(m.group())) for m in re.finditer(re.escape(TOC_MARK) + "\n?", html)]
     html, toc, toc_at = _contents(html, r.headings, src, config)
     spans, notes = _without_marks(spans, notes, marks)
-    if as_rendered and not sdoc.meta.get("summary"):  # as Markdown rendering made them
-        summary, description = r.summary, r.description
-    else:
-        summary = spaced(_summary(sdoc.meta, html))
-        description = spaced(text.shorten(summary, 160))
-    if sdoc.meta.get("description"):
-        description = spaced(str(sdoc.meta["description"]))
+    made = as_rendered and not sdoc.meta.get("summary")  # as Markdown rendering made them
+    summary = r.summary if made else spaced(_summary(sdoc.meta, html))
+    given = sdoc.meta.get("description")
+    description = spaced(str(given)) if given else r.description if made else spaced(text.shorten(summary, 160))
     return (html, spans, notes, toc, toc_at, spaced(str(sdoc.meta["title"]).strip()), summary, description,
             r.key if as_rendered else "")
 

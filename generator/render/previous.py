@@ -22,6 +22,7 @@ from ..inputs import digest
 from ..model import Doc, Entry, Site
 from ..sources import SourceDoc
 from . import Lazy
+from .views import CardDoc
 
 # what a document's text (with the frame) makes: left out of the frame, and stood for by the digest
 # of its text and its HTML (which alone shows what else it read, e.g. a bundle image's size)
@@ -30,8 +31,8 @@ BODY = frozenset({"html", "summary", "description", "reading_minutes", "headings
 _DOC = attrgetter(*(f.name for f in fields(Doc) if f.name not in BODY and f.name not in ("entry", "source")))
 _SOURCE = attrgetter(*(f.name for f in fields(SourceDoc) if f.name not in ("body", "head")))
 _ENTRY = attrgetter(*(f.name for f in fields(Entry) if f.name not in ("docs", "cache")))
-# what a post's card (views.CardDoc) shows that its text makes
-_CARD = attrgetter("summary", "description", "reading_minutes")
+# what a post's card shows that its text makes
+_CARD = attrgetter(*(f.name for f in fields(CardDoc) if f.name in BODY))
 CARD = "\0"  # before an entry's name among a page's reads: only its card was read (no name holds NUL)
 
 
