@@ -17,6 +17,7 @@ import base64
 import gzip
 import hashlib
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -71,31 +72,48 @@ def searchable_by_language(site) -> dict[str, dict[str, str]]:
     return {code: pages for code, pages in out.items() if pages}
 
 
-SHARD_POSTS = 300  # a shard holds whole years, at least this many posts (the newest one fewer)
+SHARD_POSTS = 300  # a shard holds whole years (or months), at least this many posts (the newest one fewer)
 
 
 def shards(site) -> dict[str, str]:
     """{entry name: its shard}: search keeps an index per shard of years ("2019-2021", "2022"),
     so an edit indexes again only its shard's pages, and a new post only the newest shard's. Years
-    are joined, oldest first, until a shard holds SHARD_POSTS posts; pages and undated posts go
-    with the newest. A search page loads the first shard of its language and merges the others."""
-    years: dict[int, list[str]] = {}
+    are joined, oldest first, until a shard holds SHARD_POSTS posts; a year of twice as many is
+    joined month by month instead ("2023-01-2023-04"), so that no edit indexes a prolific year's
+    every page. Pages and undated posts go with the newest. A search page loads the first shard
+    of its language and merges the others."""
+    months: dict[tuple[int, int], list[str]] = {}
     undated = []
     for entry in site.posts + site.pages:
         if entry.date is None:
             undated.append(entry.name)
         else:
-            years.setdefault(entry.date.astimezone(site.config.tz).year, []).append(entry.name)
+            day = entry.date.astimezone(site.config.tz)
+            months.setdefault((day.year, day.month), []).append(entry.name)
+    per_year: dict[int, int] = {}
+    for (year, _month), names in months.items():
+        per_year[year] = per_year.get(year, 0) + len(names)
+    units: dict[tuple[int, int, int], list[str]] = {}  # (year, first month, last month): its posts
+    for (year, month), names in sorted(months.items()):
+        unit = (year, month, month) if per_year[year] >= 2 * SHARD_POSTS else (year, 1, 12)
+        units.setdefault(unit, []).extend(names)
     out, group, first = {}, [], None
-    ordered = sorted(years)
-    for year in ordered:
-        first = year if first is None else first
-        group += years[year]
-        if len(group) >= SHARD_POSTS or year == ordered[-1]:
-            name = str(year) if first == year else f"{first}-{year}"
-            out.update(dict.fromkeys(group + (undated if year == ordered[-1] else []), name))
+    ordered = sorted(units)
+    for unit in ordered:
+        first = unit if first is None else first
+        group += units[unit]
+        if len(group) >= SHARD_POSTS or unit == ordered[-1]:
+            out.update(dict.fromkeys(group + (undated if unit == ordered[-1] else []), _shard_name(first, unit)))
             group, first = [], None
     return out or dict.fromkeys(undated, "pages")
+
+
+def _shard_name(first: tuple[int, int, int], last: tuple[int, int, int]) -> str:
+    """"2022", "2019-2021" for whole years; "2023-01-2023-04" (or "2023-05") for one that starts or ends within a year."""
+    if first[1:] == (1, 12) and last[1:] == (1, 12):
+        return str(first[0]) if first == last else f"{first[0]}-{last[0]}"
+    start, end = f"{first[0]}-{first[1]:02d}", f"{last[0]}-{last[2]:02d}"
+    return start if start == end else f"{start}-{end}"
 
 
 def search_groups(site) -> dict[tuple[str, str], dict[str, str]]:
@@ -146,35 +164,50 @@ def index_parts(pages: Mapping[str, bytes], base_path: str = "/",
                 template_of: Callable[[str], str] | None = None,
                 executable: Path | None = None,
                 at_once: bool = True) -> tuple[dict[str | None, dict[str, bytes]], list[Diagnostic]]:
-    """({<html lang>: its bundle}, diagnostics). Pagefind keeps one index per language and runs on
-    one core, so each language gets a service of its own and, `at_once`, they run side by side;
-    their bundles share only the entry file, which `merge` joins. One at a time holds half the
-    memory (a service holds about 1 GB for 5,000 pages)."""
+    """({<html lang>: its bundle}, diagnostics) of one shard's `pages`: `index_shards`."""
+    parts, problems = index_shards({"": pages}, base_path, template_of, executable, at_once)
+    return parts[""], problems
+
+
+def index_shards(shards: Mapping[str, Mapping[str, bytes]], base_path: str = "/",
+                 template_of: Callable[[str], str] | None = None, executable: Path | None = None,
+                 at_once: bool = True) -> tuple[dict[str, dict[str | None, dict[str, bytes]]], list[Diagnostic]]:
+    """({shard: {<html lang>: its bundle}}, diagnostics). Pagefind keeps one index per language and
+    runs on one core, so each language of each shard gets a service of its own and, `at_once`, as
+    many run side by side as there are cores, the largest first: a shard's English is done long
+    before its Chinese, and the next shard's English takes the core it leaves. A language's bundles
+    of one shard share only the entry file, which `merge` joins. One at a time holds least memory
+    (a service holds about 150 MB for 300 Chinese pages)."""
     problems: list[Diagnostic] = []
     warned: set[str] = set()
-    groups: dict[str | None, dict[str, bytes]] = {}
-    for path, html in pages.items():
-        lang = _lang(html)
-        groups.setdefault(lang, {})[path] = html
-        if lang is None:
-            source = template_of(path) if template_of else path
-            if source not in warned:
-                warned.add(source)
-                problems.append(Diagnostic(source, None, "the page has no <html lang>, so search cannot tell "
-                                           "its language; add lang=\"{{ lang.hreflang }}\" to <html>",
-                                           "warning"))
+    jobs: list[tuple[str, str | None, dict[str, bytes]]] = []
+    for shard, pages in sorted(shards.items()):
+        groups: dict[str | None, dict[str, bytes]] = {}
+        for path, html in pages.items():
+            lang = _lang(html)
+            groups.setdefault(lang, {})[path] = html
+            if lang is None:
+                source = template_of(path) if template_of else path
+                if source not in warned:
+                    warned.add(source)
+                    problems.append(Diagnostic(source, None, "the page has no <html lang>, so search cannot tell "
+                                               "its language; add lang=\"{{ lang.hreflang }}\" to <html>",
+                                               "warning"))
+        jobs += [(shard, lang, groups[lang]) for lang in sorted(groups, key=lambda lang: lang or "")]
+    parts: dict[str, dict[str | None, dict[str, bytes]]] = {shard: {} for shard in shards}
     executable = executable or binary()
     if executable is None:
-        return {}, problems + [Diagnostic("site.yaml", None, "search needs Pagefind, which is not installed: "
-                                          f"{INSTALL} (or set search: {{enabled: false}})")]
-    order = sorted(groups, key=lambda lang: lang or "")
-    with ThreadPoolExecutor(max(1, len(order)) if at_once else 1) as pool:
-        done = list(pool.map(lambda lang: _index_one(groups[lang], base_path, executable), order))
-    parts = {}
-    for lang, (files, found) in zip(order, done):
+        return parts, problems + [Diagnostic("site.yaml", None, "search needs Pagefind, which is not installed: "
+                                             f"{INSTALL} (or set search: {{enabled: false}})")]
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
+    threads = (os.cpu_count() or 1) if at_once else 1
+    with ThreadPoolExecutor(max(1, min(threads, len(jobs)))) as pool:
+        done = dict(zip(order, pool.map(lambda i: _index_one(jobs[i][2], base_path, executable), order)))
+    for i, (shard, lang, _pages) in enumerate(jobs):
+        files, found = done[i]
         problems += [d for d in found if d not in problems]  # Pagefind failing fails every language alike
         if files:
-            parts[lang] = files
+            parts[shard][lang] = files
     return parts, problems
 
 
@@ -287,11 +320,7 @@ def start_languages(groups: Mapping[tuple[str, str], Sequence[str]], inputs_of: 
         offered.setdefault(group[0], {}).update((p, pages[p]) for p in groups[group] if p in pages)
 
     def index():
-        parts, problems = {}, []
-        for shard, shard_pages in sorted(offered.items()):
-            parts[shard], found = index_parts(shard_pages, base_path, template_of, executable, run is None)
-            problems += [d for d in found if d not in problems]
-        return parts, problems
+        return index_shards(offered, base_path, template_of, executable, run is None)
 
     indexed = (run or _at_once)(index) if todo else _at_once(lambda: ({}, []))
     return lambda: _joined(groups, todo, langs, keys, kept, *indexed())

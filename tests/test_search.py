@@ -553,3 +553,47 @@ def test_check_finds_a_missing_index_a_language_without_one_and_an_unfindable_po
 def test_check_skips_search_when_it_is_off(tmp_path):
     result = build_fixture(write_site(tmp_path, SITE, MINIMAL_SITE_YAML + "search: {enabled: false}\n"))
     assert check_errors(result) == []
+
+
+def test_a_year_of_twice_a_shard_is_cut_into_shards_of_months(monkeypatch):
+    """A prolific year is not one shard of every page it holds: its months are joined instead,
+    oldest first, with the whole years around it; the shard names say where each starts and ends."""
+    from datetime import datetime, timezone
+    from types import SimpleNamespace as NS
+
+    monkeypatch.setattr(search, "SHARD_POSTS", 4)
+    days = ["2019-03-01", "2019-03-02"] + ["2020-01-05"] * 3 + ["2020-02-05"] * 2 + ["2020-03-05"] * 3 \
+        + ["2020-07-05"] * 2 + ["2021-06-01"] * 3
+    posts = [NS(name=f"p{i}", date=datetime.fromisoformat(day).replace(tzinfo=timezone.utc)) for i, day in enumerate(days)]
+    site = NS(posts=posts, pages=[NS(name="about", date=None)], config=NS(tz=timezone.utc))
+    got = search.shards(site)
+    assert [got[f"p{i}"] for i in (0, 2, 5, 7, 10, 12)] == [
+        "2019-01-2020-01", "2019-01-2020-01", "2020-02-2020-03", "2020-02-2020-03",
+        "2020-07-2021-12", "2020-07-2021-12"]
+    assert got["about"] == "2020-07-2021-12"  # pages go with the newest
+    monkeypatch.setattr(search, "SHARD_POSTS", 6)  # no year holds twice as many: whole years, as before
+    assert sorted(set(search.shards(site).values())) == ["2019-2020", "2021"]
+
+
+def test_pagefind_runs_on_every_core_across_shards_the_largest_first(monkeypatch):
+    """Each language of each shard is a service of its own, and as many run at once as there are
+    cores, whatever their shard: a shard's short English does not leave a core idle while its
+    Chinese goes on. The largest start first."""
+    import threading
+
+    monkeypatch.setattr(search.os, "cpu_count", lambda: 2)
+    started, both = [], threading.Barrier(2, timeout=10)
+
+    def fake(pages, base_path, executable):
+        started.append(sorted(pages)[0])
+        if len(started) <= 2:
+            both.wait()  # the first two run side by side
+        return {f"{BUNDLE}pagefind-entry.json": b"{}"}, []
+
+    monkeypatch.setattr(search, "_index_one", fake)
+    page = '<!doctype html><html lang="{}"><body></body></html>'.format
+    shards = {s: {**{f"{s}/zh{i}": page("zh-hans").encode() for i in range(3)}, f"{s}/en": page("en").encode()}
+              for s in ("a", "b", "c")}
+    parts, problems = search.index_shards(shards, executable=Path("pagefind"))
+    assert not problems and sorted(parts) == ["a", "b", "c"] and sorted(parts["b"]) == ["en", "zh-hans"]
+    assert [p.split("/")[1][:2] for p in started] == ["zh"] * 3 + ["en"] * 3
