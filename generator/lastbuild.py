@@ -190,7 +190,7 @@ def save(root: Path, out_dir: Path, build_key: tuple, before: Snapshot, diagnost
               "code": {**code, **before.code}, "output": _output(out_dir) if output is None else output, "until": until,
               "diagnostics": [(d.path, d.line, d.message, d.severity) for d in diagnostics], "tally": tally,
               "files": files}
-    cachefiles.save(_path(root), record)  # unwritable: a read-only site builds in full each time
+    cachefiles.save(_path(root), record, text=False)  # unwritable: a read-only site builds in full each time
 
 
 @dataclass

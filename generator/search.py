@@ -370,7 +370,7 @@ def load_reuse(path: Path) -> Reuse:
 
 def save_reuse(path: Path, reuse: Reuse, before: Reuse) -> None:
     if reuse != before:
-        cachefiles.save(path, (INSTALL, reuse))  # unwritable: a read-only site indexes every time
+        cachefiles.save(path, (INSTALL, reuse), text=False)  # unwritable: a read-only site indexes every time
 
 
 _SIGNATURE = b"pagefind_dcd"

@@ -54,7 +54,7 @@ def check_output_dir(out_dir: Path, site_root: Path) -> None:
 def _inside(target: Path | str, rel: str) -> str:
     """`target/rel`, refusing any path a renderer might produce that would leave `target`. A string:
     the writer joins one per file, 8,000 on a 1,000-post diary, and pathlib's are slower."""
-    if os.path.isabs(rel) or os.path.normpath(rel).startswith(".."):
+    if (".." in rel and os.path.normpath(rel).startswith("..")) or os.path.isabs(rel):
         raise UnsafeOutput(f"refusing to write {rel!r}: it is outside the output folder")
     return os.path.join(target, rel)
 
@@ -91,6 +91,7 @@ def _write_chunk(shared, keys: list[str]) -> tuple[list, list]:
     diagnostics) of the pages that have any, (path, inputs, content, stamp, made, entries its values
     read, written below `target`) of each file)."""
     files, target, kept, old_dir = shared
+    target = os.fspath(target)
     problems, records = [], []
     made: set[str] = set()
     for rel in keys:
@@ -281,7 +282,8 @@ def _recover(out_dir: Path) -> None:
 
 def _save_kept(manifest: Path, out_dir: Path, records: list, basis: Basis | None, dirs: Dirs) -> None:
     # unwritten: all made next time
-    cachefiles.save(manifest, (str(out_dir), {r[0]: (*r[1:4], r[5]) for r in records}, basis, dirs))
+    cachefiles.save(manifest, (str(out_dir), {r[0]: (*r[1:4], r[5]) for r in records}, basis, dirs),
+                    text=False)
 
 
 def _stamps(top: str, records: list, before: Dirs, touched: set[str]) -> tuple[Dirs, dict[str, tuple]]:
@@ -364,7 +366,7 @@ def write_output(files: Output, out_dir: Path, site_root: Path, workers: int = 1
             deletes = sorted({rel for rel in [*strays, *kept] if rel not in new})
             moves = [r[0] for r in records if r[6]]
             if deletes or moves:
-                if not cachefiles.save(_journal(out_dir), (top, str(tmp), deletes, moves)):
+                if not cachefiles.save(_journal(out_dir), (top, str(tmp), deletes, moves), text=False):
                     shutil.rmtree(tmp, ignore_errors=True)
                     raise OSError(f"cannot write {_journal(out_dir)}")
                 _apply(top, str(tmp), deletes, moves)

@@ -139,3 +139,17 @@ def test_symlink_loops_and_dangling_links_are_messages(tmp_path):
                      "content/posts/walk/self: warning: is a link to a folder, which is not followed",
                      "content/posts/walk/index.en.md:4: error: audio file 'walk.mp3' not found"):
         assert any(f.startswith(expected) for f in found), (expected, found)
+
+
+def test_the_writer_refuses_a_path_that_leaves_the_output(tmp_path):
+    """The last line of defence against a renderer's bad path: nothing is written outside."""
+    import pytest
+
+    from generator.writer import UnsafeOutput, write_files
+
+    for rel in ("../escaped.html", "a/../../escaped.html", "/tmp/escaped.html"):
+        with pytest.raises(UnsafeOutput):
+            write_files({rel: b"x"}, tmp_path / "out")
+    assert not (tmp_path / "escaped.html").exists()
+    write_files({"a/../b..c/in.html": b"x", "x..y.html": b"y"}, tmp_path / "out")  # ".." inside a name is fine
+    assert (tmp_path / "out/b..c/in.html").read_bytes() == b"x" and (tmp_path / "out/x..y.html").exists()
