@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import collector, lastbuild, markdown, pinyin, typography
+from . import collector, lastbuild, markdown, typography
 from .constants import TRANSLATIONS_LOCK
 from .config import Config, load_config
 from .constants import CACHE_DIR
@@ -186,8 +186,8 @@ def render_markdown(config: Config, sources, workers: int, memo: BuildMemo | Non
                     missing[key] = job
             old = (entry, tuple(pairs))
         keyed[entry.name] = old
-    if any(s["pinyin"] for _text, _offset, s in missing.values()):
-        pinyin.dictionary()  # loaded once, before the workers fork, so they share it
+    # pypinyin's dictionary (56 MB) is loaded where Chinese is read: by each worker, when there
+    # are, not here, where it would stay beside the rest of the build and the writer's workers
     if any(s["cjk_spacing"] for _text, _offset, s in missing.values()):
         typography.pangu_spacing()  # the same
     # the workers send back each document's HTML and more: this process unpickles it, working no share

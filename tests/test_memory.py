@@ -49,6 +49,21 @@ def test_a_build_keeps_no_utf8_copies_of_its_texts(tmp_path, monkeypatch):
     assert [d.html for e in again.site.entries for d in e.docs.values() if d.lang == "zh"] == [d.html for d in docs]
 
 
+def test_the_build_process_leaves_the_pinyin_dictionary_to_its_workers(tmp_path, monkeypatch):
+    """pypinyin's phrases take 56 MB: the workers that read the Chinese load them, so the build's
+    own process, which goes on to hold the site beside the writer's workers, never does."""
+    from generator import pinyin
+
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 1)
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "golden", root, ignore=shutil.ignore_patterns("expected"))
+    pinyin.dictionary.cache_clear()
+    result = build_to(root, root / "output", BuildOptions(workers=2))
+    assert result.ok, result.diagnostics
+    assert any(doc.pinyin for entry in result.site.entries for doc in entry.docs.values())
+    assert pinyin.dictionary.cache_info().currsize == 0
+
+
 def test_the_model_objects_hold_no_dict_and_pinyin_is_one_object(tmp_path):
     root = tmp_path / "site"
     shutil.copytree(SITES / "golden", root, ignore=shutil.ignore_patterns("expected"))

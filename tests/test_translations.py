@@ -172,6 +172,15 @@ def test_an_extra_section_and_unequal_tails_align_by_section():
     assert align([], zh) == [(None, j) for j in range(len(zh))]
 
 
+@given(st.lists(st.sampled_from(["p", "h2", "ul", "code"]), max_size=30))
+def test_two_documents_of_one_shape_pair_block_by_block_as_the_full_alignment_would(keys):
+    """Most translations have their original's shape: that alignment is made without the table of
+    common runs, and is the one the table gives."""
+    from generator.translations.align import _common_run, _matches
+
+    assert _matches(keys, list(keys)) == _common_run(keys, list(keys)) == [(i, i) for i in range(len(keys))]
+
+
 def test_one_language_over_time_aligns_by_text():
     old = split(EN)
     new = split(EN.replace("First.", "First, edited.").replace("Third.", "Third.\n\nFourth."))

@@ -28,6 +28,12 @@ def by_text(block: Block) -> str:
 def _matches(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
     """The longest common run of keys, matched as early as possible, so that where one language
     has an extra block of the same kind, the gap falls after the block both share."""
+    if a == b:  # the same shape in both languages, as most translations are: each block faces its own
+        return [(i, i) for i in range(len(a))]
+    return _common_run(a, b)
+
+
+def _common_run(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
     if len(a) * len(b) > 250_000:  # a long document without headings: difflib, which is linear-ish
         return [(m.a + k, m.b + k) for m in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
                 for k in range(m.size)]
