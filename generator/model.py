@@ -18,7 +18,7 @@ from . import diary, slugs, text, typography
 from .chapters import Chapter, parse_chapters
 from .config import Config
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
-from .markdown import PLACEHOLDER, Rendered, by_block, lead
+from .markdown import PLACEHOLDER, Rendered, Spans, by_block, lead
 from .markdown_diary import TOC_MARK
 from .sources import SourceDoc, SourceEntry
 from .urls import Urls
@@ -53,7 +53,7 @@ class Doc:
     pinyin: bytes = b""  # pinyin.json for the theme's pinyin toggle (pinyin.readings_file); b"": none
     # the body's blocks (translations.blocks) and where each is in `html`; `notes`: the footnotes
     blocks: tuple = ()
-    spans: tuple[tuple[int, int], ...] = ()
+    spans: Spans | tuple = ()  # where each block is in `html` (markdown.Spans)
     notes: tuple[int, int] | None = None
     outdated_from: str | None = None  # the language whose later change this translation lacks
     code_classes: tuple[str, ...] = ()  # the Pygments token classes of its code blocks (Rendered's)
@@ -646,7 +646,7 @@ def _without_marks(spans, notes, marks: list[tuple[int, int]]):
     def moved(n: int) -> int:
         return n - sum(length for at, length in marks if at < n)
 
-    return (tuple((moved(a), moved(b)) for a, b in spans),
+    return (Spans((moved(a), moved(b)) for a, b in spans),
             (moved(notes[0]), moved(notes[1])) if notes else None)
 
 
