@@ -311,8 +311,10 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     # what each translation was last synced with
     problems += found
     written = [lang.code for lang in config.languages if not lang.source]  # generated ones follow by themselves
+    # the preview's memo remembers the documents for its next rebuild; riji build's would only hold
+    # every block of the site, unpacked, to its end
     result.translations = translations.of_build(sources, rendered, lock, written, root,
-                                                 memo.documents if memo is not None else None)
+                                                 options.memo.documents if options.memo is not None else None)
     if (line := translations.summary(result.translations, TRANSLATIONS_LOCK)) is not None:
         problems.append(line)
     now = options.now or datetime.now(timezone.utc)

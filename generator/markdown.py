@@ -27,7 +27,7 @@ from .conversion import convert_html, convert_text
 from .markdown_diary import caption, diary_plugin
 from .pinyin import pinyin_runs, readings_file
 from .text import count, shorten
-from .translations.blocks import split_tokens
+from .translations.blocks import Blocks, split_tokens
 
 PLACEHOLDER = "riji:md/"
 RENDER_VERSION = "10"  # bump when output for the same source changes, to invalidate caches
@@ -83,7 +83,7 @@ class Rendered:
     pinyin: bytes = b""  # pinyin.json, packed: the Han runs and their readings (pinyin.py); b"": none
     # the top-level blocks (translations.blocks) and where each is in `html`, from the same parse;
     # `notes` is the whole footnotes section, which a reader sees as one
-    blocks: tuple = ()
+    blocks: Blocks | tuple = ()  # translations.blocks.Blocks: packed
     spans: Spans | tuple = ()
     notes: tuple[int, int] | None = None
     # the Pygments token classes its code blocks use, sorted: a set's order, and so its pickle (which
@@ -249,7 +249,7 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
     space = typography.space_text if cjk_spacing else str
     summary = space(lead(html_out))
     return Rendered(html_out, env["links"], headings, words, cjk, readings_file(runs) if runs else b"",
-                    tuple(found), spans, notes, classes, summary, space(shorten(summary, 160)))
+                    Blocks.of(found), spans, notes, classes, summary, space(shorten(summary, 160)))
 
 
 def split_blocks(text: str, line_offset: int = 0) -> list:

@@ -52,7 +52,7 @@ class Doc:
     aliases: tuple[str, ...] = ()  # old site-relative URLs that redirect here
     pinyin: bytes = b""  # pinyin.json for the theme's pinyin toggle (pinyin.readings_file); b"": none
     # the body's blocks (translations.blocks) and where each is in `html`; `notes`: the footnotes
-    blocks: tuple = ()
+    blocks: tuple = ()  # Rendered.blocks (translations.blocks.Blocks): iterate for Block tuples
     spans: Spans | tuple = ()  # where each block is in `html` (markdown.Spans)
     notes: tuple[int, int] | None = None
     outdated_from: str | None = None  # the language whose later change this translation lacks

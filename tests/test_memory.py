@@ -135,3 +135,30 @@ def test_cache_files_keep_any_text_and_leave_it_its_own_size(tmp_path):
     assert cachefiles.save(tmp_path / "c.pickle", texts)
     assert not _grown(texts["zh"])
     assert cachefiles.load(tmp_path / "c.pickle") == texts
+
+
+def test_a_documents_blocks_and_their_places_are_kept_packed():
+    """The memo and the model hold some 25 blocks a document and their places in its HTML: packed
+    (translations.blocks.Blocks, markdown.Spans), a third of what tuples of `Block`s and of pairs of
+    numbers took, and read back as they were, through a pickle too."""
+    from generator import markdown
+    from generator.translations.blocks import Block, Blocks, split_tokens
+
+    text = "".join(f"## 第{i}部分\n\n平静的早晨，我读了一本书。Morning {i}.\n\n- 一\n- 二\n\n" for i in range(12)) \
+        + "```py\nx = 1\n```\n\n脚注[^1]。\n\n[^1]: 注。\n"
+    r = markdown.render(text, smart_quotes=False)
+    assert isinstance(r.blocks, Blocks) and isinstance(r.spans, markdown.Spans)
+    blocks, spans = list(r.blocks), list(r.spans)
+    assert blocks == split_tokens(markdown.parser(False).parse(text, {}))[0]
+    assert all(type(b) is Block for b in blocks) and len(r.blocks) == len(blocks) == len(r.spans)
+    assert r.blocks[-1] == blocks[-1] and r.spans[-1] == spans[-1] and r.html[slice(*r.spans[0])].startswith("<h2")
+    again = pickle.loads(pickle.dumps(r))
+    assert again.blocks == r.blocks and list(again.blocks) == blocks and list(again.spans) == spans
+
+    def deep(o):
+        return sys.getsizeof(o) + (sum(deep(x) for x in o) if isinstance(o, tuple) else 0)
+
+    packed = sum(sys.getsizeof(getattr(r.blocks, f)) for f in Blocks.__slots__) + sys.getsizeof(r.spans.flat)
+    assert packed * 2 < deep(tuple(blocks)) + deep(tuple(spans))
+    odd = [Block("p", "not-hex-12ch", "x", 1, 1)]
+    assert Blocks.of(odd) == tuple(odd)  # what does not pack stays as it is
