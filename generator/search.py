@@ -109,7 +109,8 @@ def shards(site) -> dict[str, str]:
 
 
 def _shard_name(first: tuple[int, int, int], last: tuple[int, int, int]) -> str:
-    """"2022", "2019-2021" for whole years; "2023-01-2023-04" (or "2023-05") for one that starts or ends within a year."""
+    """"2022", "2019-2021" for whole years; "2023-01-2023-04" (or "2023-05") for a shard that starts
+    or ends within a year."""
     if first[1:] == (1, 12) and last[1:] == (1, 12):
         return str(first[0]) if first == last else f"{first[0]}-{last[0]}"
     start, end = f"{first[0]}-{first[1]:02d}", f"{last[0]}-{last[2]:02d}"

@@ -55,7 +55,7 @@ class Block(NamedTuple):
 class Blocks:
     """A document's blocks as the memo and the model keep them, packed: their kinds (a few shared
     names), fingerprints as bytes, first words joined and lines as one array. As 25 `Block` tuples
-    each with its strings and numbers they took 7.8 KiB of a document, more than its HTML; read, it
+    each with its strings and numbers they took 7.5 KiB of a document, more than its HTML; read, it
     gives `Block`s again (iteration, len, index)."""
 
     __slots__ = ("kinds", "prints", "words", "lines")
