@@ -189,7 +189,7 @@ def render_markdown(config: Config, sources, workers: int, memo: BuildMemo | Non
     # pypinyin's dictionary (56 MB) is loaded where Chinese is read: by each worker, when there
     # are, not here, where it would stay beside the rest of the build and the writer's workers
     if any(s["cjk_spacing"] for _text, _offset, s in missing.values()):
-        typography.pangu_spacing()  # the same
+        typography.pangu_spacing()  # loaded once, before the workers fork, so they share it
     # the workers send back each document's HTML and more: this process unpickles it, working no share
     parts, _forked = fork_map(_render_chunk, list(missing.items()), None, workers, PARALLEL_THRESHOLD, share=False)
     fresh = {key: r for part in parts for key, r in part}

@@ -157,17 +157,8 @@ def index_pages(pages: Mapping[str, bytes], base_path: str = "/",
 
     `template_of(path)` names the template that made a page, for the warning about a missing
     `lang`; `base_path` is the site's URL path (`/diary/` for a sub-path site)."""
-    parts, problems = index_parts(pages, base_path, template_of, executable)
-    return merge(parts.values()), problems
-
-
-def index_parts(pages: Mapping[str, bytes], base_path: str = "/",
-                template_of: Callable[[str], str] | None = None,
-                executable: Path | None = None,
-                at_once: bool = True) -> tuple[dict[str | None, dict[str, bytes]], list[Diagnostic]]:
-    """({<html lang>: its bundle}, diagnostics) of one shard's `pages`: `index_shards`."""
-    parts, problems = index_shards({"": pages}, base_path, template_of, executable, at_once)
-    return parts[""], problems
+    parts, problems = index_shards({"": pages}, base_path, template_of, executable)
+    return merge(parts[""].values()), problems
 
 
 def index_shards(shards: Mapping[str, Mapping[str, bytes]], base_path: str = "/",

@@ -68,8 +68,8 @@ def basis(site: Site, inputs: bytes | None) -> Basis | None:
     for entry in site.entries:
         frame, body = _parts(entry)
         frames.append(frame)
-        # no text but titles, summaries and the like: CPython's pickler alone (inputs.digest)
-        bodies[entry.name] = digest(body, text=not all(len(part) == 2 for part in body))
+        # cache keys, and a card's titles and summaries, are no page text: CPython's pickler alone (inputs.digest)
+        bodies[entry.name] = digest(body, text=not all(doc.text_key for doc in entry.docs.values()))
         cards[card_read(entry.name)] = digest([(code, _CARD(doc)) for code, doc in entry.docs.items()], text=False)
     names = [[e.name for e in group] for group in (site.posts, site.pages, site.unlisted)]
     frame = digest(inputs, frames, names, site.tags, text=False)
