@@ -26,6 +26,15 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def implicit_tag(value: str) -> str:
+    """The tag YAML gives a plain scalar (int, bool, null, str...), as this loader resolves it."""
+    resolvers = _Loader.yaml_implicit_resolvers
+    for tag, regexp in resolvers.get(value[:1], []) + resolvers.get(None, []):
+        if regexp.match(value):
+            return tag
+    return "tag:yaml.org,2002:str"
+
+
 MAX_ALIASED = 10_000  # values that aliases may add; real settings add a handful, a bomb 10**9
 MAX_DEPTH = 64  # nesting levels; front-matter and site.yaml use three or four
 
