@@ -121,7 +121,8 @@ def _render_chunk(_shared, missing: list) -> list:
             for key, (text, offset, settings) in missing]
 
 
-def _cache_key(text: str, offset: int, settings: dict) -> str:
+def markdown_key(text: str, offset: int, settings: dict) -> str:
+    """A document's key in the memo's Markdown: what its rendering depends on, digested."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{markdown.RENDER_VERSION}\0{offset}\0{sorted(settings.items())}\0".encode())
     h.update(text.encode())
@@ -180,7 +181,7 @@ def render_markdown(config: Config, sources, workers: int, memo: BuildMemo | Non
             pairs = []
             for code, doc in entry.docs.items():
                 job = (doc.body, doc.body_line - 1, settings[code])
-                key = _cache_key(*job)
+                key = markdown_key(*job)
                 pairs.append(((entry.name, code), key))
                 if key not in cache:
                     missing[key] = job

@@ -93,7 +93,7 @@ class Rendered:
     # text is: made here, on the workers, and kept in the cache, not made again by every build
     summary: str = ""
     description: str = ""
-    key: str = ""  # its cache key (build._cache_key: a digest of the text and settings), set once cached
+    key: str = ""  # its cache key (build.markdown_key: a digest of the text and settings), set once cached
 
 
 _TOKEN_SPAN = re.compile(r'<span class="([\w-]+)">')
@@ -252,9 +252,10 @@ def render(text: str, *, smart_quotes: bool, line_offset: int = 0, base_url: str
                     Blocks.of(found), spans, notes, classes, summary, space(shorten(summary, 160)))
 
 
-def split_blocks(text: str, line_offset: int = 0) -> list:
-    """The blocks `render` would find, without rendering (for `riji status`)."""
-    return split_tokens(parser(False).parse(text, {}), line_offset)[0]
+def split_blocks(text: str, line_offset: int = 0, smart_quotes: bool = False) -> list:
+    """The blocks `render` would find, without rendering (for `riji status`); with the quotes it
+    would curl, so that a block's first words read as the build's."""
+    return split_tokens(parser(smart_quotes).parse(text, {}), line_offset)[0]
 
 
 def by_block(html: str, spans, notes, finish) -> tuple[str, tuple, tuple | None]:

@@ -155,3 +155,24 @@ def test_check_warns_of_each_outdated_translation_at_its_file_and_line_and_still
     assert code == 0 and [line for line in err.splitlines() if "warning" in line] == [
         "translations.lock: warning: 1 translation is outdated; 1 document changed in several languages; "
         "run riji status"]
+
+
+def test_status_after_a_build_parses_no_markdown_and_says_what_it_says_without_the_cache(site, capsys, monkeypatch):
+    import generator.markdown
+    import generator.translations.status
+
+    before = riji(capsys, "status", "--site", str(site), "--json")
+    assert riji(capsys, "build", "--site", str(site))[0] == 0
+    split = generator.markdown.split_blocks
+    parsed = []
+    counted = lambda *a, **k: parsed.append(a) or split(*a, **k)  # noqa: E731
+    monkeypatch.setattr(generator.markdown, "split_blocks", counted)
+    monkeypatch.setattr(generator.translations.status, "split_blocks", counted)
+    assert riji(capsys, "status", "--site", str(site), "--json") == before
+    assert parsed == []  # every document's blocks came from the build's memo
+    (site / "content/posts/outdated.en.md").write_text(
+        (site / "content/posts/outdated.en.md").read_text("utf-8").replace("began to pour", "began to rain"), "utf-8")
+    code, out, _ = riji(capsys, "status", "--site", str(site), "--json")
+    assert len(parsed) == 1 and "began to rain" in out  # the edited document alone is parsed again
+    shutil.rmtree(site / ".riji-cache")
+    assert riji(capsys, "status", "--site", str(site), "--json") == (code, out, "")
