@@ -26,9 +26,10 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def implicit_tag(value: str) -> str:
-    """The tag YAML gives a plain scalar (int, bool, null, str...), as this loader resolves it."""
-    resolvers = _Loader.yaml_implicit_resolvers
+def implicit_tag(value: str, writing: bool = False) -> str:
+    """The tag YAML gives a plain scalar (int, bool, null, str...), as this loader resolves it, or
+    (`writing`) as PyYAML's writer does, which quotes a date, lest it be read back as one."""
+    resolvers = (yaml.SafeDumper if writing else _Loader).yaml_implicit_resolvers
     for tag, regexp in resolvers.get(value[:1], []) + resolvers.get(None, []):
         if regexp.match(value):
             return tag

@@ -330,6 +330,43 @@ def test_a_written_lock_reads_back_the_same_by_the_fast_reader_as_by_yaml(record
         assert lockfile.as_written(text) is not None, text
 
 
+_TEXT = st.one_of(_NASTY, _WORDS, _PLAIN, st.sampled_from(["", "-", "?", ":", "---x", "...", "a:", "2024-01-01",
+                                                          "1_000", "0o17", ".inf", "NULL", "a #b", "a#b", "x: y", "x:y",
+                                                          "x" * 200]),
+                 st.integers(118, 130).map(lambda n: "posts/" + "k" * (n - 6)),
+                 st.integers(118, 130).map(lambda n: "'" + "k" * (n - 1)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(_TEXT, st.tuples(_TEXT, st.dictionaries(_TEXT, st.tuples(
+    _TEXT, st.none() | st.lists(_TEXT, max_size=3)), max_size=2)), max_size=3))
+def test_the_lock_is_written_byte_for_byte_as_pyyaml_writes_it(records):
+    """`dump` writes the rows itself (PyYAML's emitter took 13 s for a 5,000-post diary's lock),
+    and every byte is what PyYAML writes: plain or quoted, key or list item, long or short."""
+    lock = {name: lockfile.Record(name, slug, {code: lockfile.Recorded(file, None if blocks is None else tuple(
+        Block("p", "0" * 12, words) for words in blocks)) for code, (file, blocks) in langs.items()})
+        for name, (slug, langs) in records.items()}
+    text = lockfile.dump(lock)
+    real, lockfile._emitted = lockfile._emitted, lambda _name, _entry: None
+    try:
+        assert text == lockfile.dump(lock)
+    finally:
+        lockfile._emitted = real
+
+
+def test_a_recorded_block_is_read_by_splitting_as_the_pattern_reads_it():
+    from generator.translations.blocks import KINDS
+
+    fp = "0123456789ab"
+    for item in [f"p {fp}", f"p {fp} ", f"p {fp} a b", f"p {fp}  a", f"h2 {fp} x", f"list {fp}x", f"p {fp[:-1]}",
+                 f"p {fp[:-1]}g", f"P {fp}", f"pp {fp}", f" p {fp}", f"p  {fp}", f"p {fp} a\n", f"p {fp}\n",
+                 f"p {fp} a\nb", "p", "", f"{fp}", f"code {fp.upper()}", f"note {fp} \u3000", f"p\t{fp}"]:
+        m = lockfile._BLOCK.match(item)
+        expected = (m["kind"], m["fp"], m["words"] or "") if m is not None and m["kind"] in KINDS else None
+        block = lockfile._block(item)
+        assert (block and (block.kind, block.fingerprint, block.words)) == expected, item
+
+
 def test_unreadable_lock_is_an_error_and_no_lock_is_no_record(tmp_path):
     assert lockfile.read_lock(tmp_path) == (None, [])
     (tmp_path / "translations.lock").write_bytes(b"posts/a:\xff\n")
