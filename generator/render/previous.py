@@ -5,9 +5,9 @@ A page's inputs digest covers every value its template receives. Working those o
 a few entries' documents (its own, the cards of a list): which entries is recorded as it is
 digested (`html.doc_view` and `Context.cards` note each). The next build reuses a page's digest,
 without working out its values, when the site's *frame* is unchanged (the inputs every page shares,
-and every entry's fields but its documents' text and what is made of it: dates, tags, titles, URLs,
-translations, so every plan, list and neighbour is the same) and so is the text of each entry the
-page read. A list reads of the posts it shows only their cards (`card_read`): what a card shows of
+and every entry's fields but its documents' text, what is made of it and what only its own pages
+show: dates, tags, titles, URLs, translations, so every plan, list and neighbour is the same) and so
+is the text of each entry the page read. A list reads of the posts it shows only their cards (`card_read`): what a card shows of
 the text (summary, description, reading time) is all that must be unchanged, so a list stands when a
 post's text changed below its summary. The preview does the same between the builds its search
 indexes.
@@ -28,7 +28,11 @@ from .views import CardDoc
 # of its text and its HTML (which alone shows what else it read, e.g. a bundle image's size)
 BODY = frozenset({"html", "summary", "description", "reading_minutes", "headings", "toc", "toc_at", "pinyin",
                   "blocks", "spans", "notes", "code_classes", "text_key"})
-_DOC = attrgetter(*(f.name for f in fields(Doc) if f.name not in BODY and f.name not in ("entry", "source")))
+# what only a document's own pages show (its translation's outdated notice), which read it whole: kept
+# with its text, so that an edit that outdates a translation, or a sync, leaves the frame standing
+OWN = ("outdated_from",)
+_OWN = attrgetter(*OWN)
+_DOC = attrgetter(*(f.name for f in fields(Doc) if f.name not in BODY and f.name not in ("entry", "source", *OWN)))
 _SOURCE = attrgetter(*(f.name for f in fields(SourceDoc) if f.name not in ("body", "head")))
 _ENTRY = attrgetter(*(f.name for f in fields(Entry) if f.name not in ("docs", "cache")))
 # what a post's card shows that its text makes
@@ -57,7 +61,8 @@ def _parts(entry: Entry) -> tuple[tuple, tuple]:
     docs = entry.docs.items()
     return ((_ENTRY(entry), [(code, _DOC(doc), _SOURCE(doc.source)) for code, doc in docs]),
             # a text's cache key stands for the text and the HTML made of it alone: neither hashed again
-            tuple((code, doc.text_key) if doc.text_key else (code, doc.source.body, doc.html) for code, doc in docs))
+            tuple((code, _OWN(doc), doc.text_key) if doc.text_key else (code, _OWN(doc), doc.source.body, doc.html)
+                  for code, doc in docs))
 
 
 def basis(site: Site, inputs: bytes | None) -> Basis | None:
