@@ -35,7 +35,7 @@ from .search import Indexing, Reuse, load_reuse, save_reuse, search_groups, star
 from .sources import list_files, read_entries
 from .theme import Theme, default_theme_dir, load_theme
 from .translations import status as translations
-from .translations.lock import read_lock
+from .translations.lock import read_lock, read_text as read_lock_text
 from .translations.status import Status
 from .urls import site_urls
 from .writer import UnsafeOutput, last_build, write_output
@@ -208,6 +208,24 @@ def render_markdown(config: Config, sources, workers: int, memo: BuildMemo | Non
     return out
 
 
+def _translations(root: Path, sources, rendered: dict, languages: list[str], memo: BuildMemo | None,
+                  preview: bool, problems: list) -> Status:
+    """Each translation against translations.lock, a source too: what each was last synced with.
+    The preview keeps the file read, and the documents, by the very objects, for its next rebuild;
+    `riji build` keeps each document's status by what it was worked out from, and reads of the
+    file only what changed."""
+    if memo is not None and not preview:
+        text, found = read_lock_text(root)
+        kept = None if found else translations.of_lock_text(sources, rendered, text, languages, root, memo.status)
+        if kept is not None:
+            memo.status_changed = kept[1] != memo.status
+            memo.status = kept[1]
+            return kept[0]
+    lock, found = memo.read_lock(read_lock, root) if memo is not None else read_lock(root)
+    problems += found
+    return translations.of_build(sources, rendered, lock, languages, root, memo.documents if preview else None)
+
+
 def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: int = 1,
                  reuse: Reuse | None = None, written: Callable[[str, bytes], bytes | None] | None = None,
                  background: bool = False) -> tuple[Indexing, list[Diagnostic]]:
@@ -308,14 +326,8 @@ def _build(root: Path, options: BuildOptions | None, progress: Callable[[str], N
     say(f"rendering Markdown of {len(sources)} documents")
     rendered = render_markdown(config, sources, options.cores, memo,
                                markdown_settings(config, theme.strings))
-    lock, found = memo.read_lock(read_lock, root) if memo is not None else read_lock(root)  # a source too:
-    # what each translation was last synced with
-    problems += found
     written = [lang.code for lang in config.languages if not lang.source]  # generated ones follow by themselves
-    # the preview's memo remembers the documents for its next rebuild; riji build's would only hold
-    # every block of the site, unpacked, to its end
-    result.translations = translations.of_build(sources, rendered, lock, written, root,
-                                                 options.memo.documents if options.memo is not None else None)
+    result.translations = _translations(root, sources, rendered, written, memo, options.memo is not None, problems)
     if (line := translations.summary(result.translations, TRANSLATIONS_LOCK)) is not None:
         problems.append(line)
     now = options.now or datetime.now(timezone.utc)

@@ -118,6 +118,9 @@ class BuildMemo:
         self.markdown_changed = False
         self.spaced: dict[str, str] = {}  # a title or summary -> with Han/Latin spacing (typography.py)
         self.spaced_changed = False
+        # document name -> (digest of its text and record, its translation status items, in sync)
+        self.status: dict[str, tuple] = {}
+        self.status_changed = False
         self.forgot = 0
         self.saved: dict[int, tuple] = {}  # shard -> its contents as last loaded or saved
         # the watcher's report: paths that may have changed since the last complete reading of
@@ -186,8 +189,9 @@ class BuildMemo:
 
     @property
     def changed(self) -> bool:
-        """Whether saving would store anything new (a read, a forgotten entry, other Markdown or spacing)."""
-        return bool(self.misses or self.markdown_changed or self.spaced_changed or self.forgot)
+        """Whether saving would store anything new (a read, a forgotten entry, other Markdown, spacing
+        or statuses)."""
+        return bool(self.misses or self.markdown_changed or self.spaced_changed or self.status_changed or self.forgot)
 
     def spacing(self, space: Callable[[str], str]) -> tuple[Callable[[str], str], Callable[[], None]]:
         """(`space` answered from what the last build worked out, a function to call when the build
@@ -284,7 +288,8 @@ def _format() -> str:
     digest = hashlib.blake2b(digest_size=8)
     here = Path(__file__).parent
     for path in (here / "memo.py", *sorted((here / "sources").glob("*.py")), here / "markdown.py",
-                 here / "translations" / "blocks.py", here / "typography.py", here / "htmltext.py"):
+                 *(here / "translations" / f for f in ("blocks.py", "lock.py", "status.py")), here / "typography.py",
+                 here / "htmltext.py"):
         digest.update(path.read_bytes())
     try:
         spacing = metadata.version("pangu")
@@ -306,21 +311,24 @@ def _shard(name: str) -> int:
 
 
 def _split(memo: BuildMemo) -> list[dict]:
-    parts = [{"entries": {}, "markdown": {}, "spaced": {}} for _ in range(SHARDS)]
+    parts = [{"entries": {}, "markdown": {}, "spaced": {}, "status": {}} for _ in range(SHARDS)]
     for k, v in memo.entries.items():
         parts[_shard(k[1])]["entries"][k] = v
     for k, v in memo.markdown.items():
         parts[_shard(k)]["markdown"][k] = v
     for k, v in memo.spaced.items():
         parts[_shard(k)]["spaced"][k] = v
+    for k, v in memo.status.items():
+        parts[_shard(k)]["status"][k] = v
     return parts
 
 
 def _contents(part: dict) -> tuple:
     """What a shard holds, without pickling it: an entry is what its key and digests read, the
-    Markdown is what its content-hash key says, a spacing what its text says."""
+    Markdown is what its content-hash key says, a spacing what its text says, a status what its
+    digest says."""
     return (frozenset((k, v[0], v[3]) for k, v in part["entries"].items()), frozenset(part["markdown"]),
-            frozenset(part["spaced"]))
+            frozenset(part["spaced"]), frozenset((k, v[0]) for k, v in part["status"].items()))
 
 
 def load_memo(path: Path) -> BuildMemo:
@@ -339,6 +347,7 @@ def load_memo(path: Path) -> BuildMemo:
                 memo.entries.update(part["entries"])
                 memo.markdown.update(part["markdown"])
                 memo.spaced.update(part["spaced"])
+                memo.status.update(part["status"])
                 memo.saved[i] = _contents(part)
             except Exception:  # noqa: BLE001 - any damage to a cache file just means starting afresh
                 continue

@@ -302,6 +302,25 @@ def test_the_fast_lock_reader_reads_what_yaml_reads_or_leaves_the_text_to_yaml(r
     assert {name: fast.line(name) for name in fast.data} == lines, text
 
 
+@settings(max_examples=500, deadline=None)
+@given(lock_rows())
+def test_a_lock_read_part_by_part_is_the_lock_read_whole(rows):
+    """What `parts` cuts the file into, each read alone (`part`), is the whole file's record, each
+    at its line; a part that reads badly alone is left to the reading of the whole file."""
+    text = "\n".join(rows) + "\n"
+    found = lockfile.parts(text)
+    if found is None:
+        return
+    whole, problems = lockfile.parse(text)
+    records = {name: lockfile.part(line, chunk, name) for name, (line, chunk) in found.items()}
+    assert "".join(chunk for _line, chunk in found.values()) == text[len(text) - sum(map(len, (
+        chunk for _line, chunk in found.values()))):]
+    if None in records.values():
+        return
+    assert not problems and records == whole, text
+    assert {name: r.line for name, r in records.items()} == {name: r.line for name, r in whole.items()}, text
+
+
 _WORDS = st.text(alphabet=st.sampled_from(list("ab 汉字:#'\"-[]&*!|>%@`,?\\\u3000=<~01.…")), max_size=20)
 _BLOCK = st.tuples(st.sampled_from(["p", "h2", "list", "title", "code"]),
                    st.text(alphabet="0123456789abcdef", min_size=12, max_size=12), _WORDS)
@@ -325,6 +344,9 @@ def test_a_written_lock_reads_back_the_same_by_the_fast_reader_as_by_yaml(record
     finally:
         lockfile.as_written = real
     assert fast == slow, text
+    found = lockfile.parts(text)  # and part by part, as a build reads it
+    assert found is not None and list(found) == list(slow[0])
+    assert all(lockfile.part(line, chunk, name) == slow[0][name] for name, (line, chunk) in found.items())
     typed = {"no", "yes", "1"}  # values YAML reads as a bool or a number: quoted, and left to YAML
     if not any(typed & {slug, code, file} for slug, langs in records.values() for code, (file, _b) in langs.items()):
         assert lockfile.as_written(text) is not None, text

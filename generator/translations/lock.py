@@ -322,20 +322,63 @@ def _scalar_as_emitted(value: str, key: bool = False) -> str | None:
     return value if plain else "'" + value.replace("'", "''") + "'"
 
 
-def read_lock(root: Path) -> tuple[Lock | None, list[Diagnostic]]:
-    """The site's record; None when it has none yet (then the first sync adopts everything)."""
+_TOP = re.compile(r"\n(?=[^ #\n])")  # a line that begins a document, or is not the lock's at all
+
+
+def parts(text: str) -> dict[str, tuple[int, str]] | None:
+    """Each document's part of the file, name -> (its line, its text), when the file is comments
+    and then documents, each beginning with a `name:` line of its own, as `dump` writes them
+    (whatever they hold: `part` reads one); else None, for `parse` to read the file whole."""
+    starts = [m.end() for m in _TOP.finditer(text)]
+    if text[:1] not in ("", " ", "#", "\n"):
+        starts.insert(0, 0)
+    head = text[:starts[0]] if starts else text
+    if any(row.strip() and row.lstrip()[0] != "#" for row in head.split("\n")):
+        return None
+    found: dict[str, tuple[int, str]] = {}
+    line = head.count("\n") + 1
+    for start, end in zip(starts, starts[1:] + [len(text)]):
+        newline = text.find("\n", start, end)
+        row = text[start:newline if newline >= 0 else end]
+        name = _scalar(row[:-1]) if row[-1:] == ":" else _NO
+        if not isinstance(name, str) or name in found:
+            return None
+        found[name] = (line, text[start:end])
+        line += found[name][1].count("\n")
+    return found
+
+
+def part(line: int, text: str, name: str) -> Record | None:
+    """The record of one document's part of the file (`parts`), at its line in the file; None
+    when that part, read alone, is not one valid document named `name`."""
+    lock, problems = parse(text)
+    record = lock.get(name)
+    if problems or record is None or len(lock) != 1:
+        return None
+    return Record(record.name, record.slug, record.langs, line)
+
+
+def read_text(root: Path) -> tuple[str | None, list[Diagnostic]]:
+    """The file's text, None when there is none."""
     path = root / FILE_NAME
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None, []
     except OSError as exc:
-        return {}, [Diagnostic(FILE_NAME, None, f"cannot read: {exc.strerror}")]
+        return "", [Diagnostic(FILE_NAME, None, f"cannot read: {exc.strerror}")]
     try:
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+        return raw.decode("utf-8-sig").replace("\r\n", "\n"), []
     except UnicodeDecodeError as exc:
-        return {}, [Diagnostic(FILE_NAME, None, f"not UTF-8 text (byte {exc.start}); {REWRITE}")]
-    return parse(text)
+        return "", [Diagnostic(FILE_NAME, None, f"not UTF-8 text (byte {exc.start}); {REWRITE}")]
+
+
+def read_lock(root: Path) -> tuple[Lock | None, list[Diagnostic]]:
+    """The site's record; None when it has none yet (then the first sync adopts everything)."""
+    text, problems = read_text(root)
+    if text is None:
+        return None, []
+    return ({}, problems) if problems else parse(text)
 
 
 def write_lock(root: Path, lock: Lock) -> Path:
