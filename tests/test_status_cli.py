@@ -159,20 +159,26 @@ def test_check_warns_of_each_outdated_translation_at_its_file_and_line_and_still
 
 def test_status_after_a_build_parses_no_markdown_and_says_what_it_says_without_the_cache(site, capsys, monkeypatch):
     import generator.markdown
+    import generator.translations.lock
     import generator.translations.status
 
     before = riji(capsys, "status", "--site", str(site), "--json")
     assert riji(capsys, "build", "--site", str(site))[0] == 0
-    split = generator.markdown.split_blocks
-    parsed = []
+    split, part = generator.markdown.split_blocks, generator.translations.lock.part
+    parsed, read = [], []
     counted = lambda *a, **k: parsed.append(a) or split(*a, **k)  # noqa: E731
     monkeypatch.setattr(generator.markdown, "split_blocks", counted)
     monkeypatch.setattr(generator.translations.status, "split_blocks", counted)
+    monkeypatch.setattr(generator.translations.lock, "part", lambda *a: read.append(a[2]) or part(*a))
     assert riji(capsys, "status", "--site", str(site), "--json") == before
-    assert parsed == []  # every document's blocks came from the build's memo
+    # every document's blocks and status came from the build's memo; of the lock, only the record
+    # no document has by name was read (new-name.*.md was old-name.*.md: it finds it by slug)
+    assert parsed == [] and read == ["posts/old-name"]
+    read.clear()
     (site / "content/posts/outdated.en.md").write_text(
         (site / "content/posts/outdated.en.md").read_text("utf-8").replace("began to pour", "began to rain"), "utf-8")
     code, out, _ = riji(capsys, "status", "--site", str(site), "--json")
     assert len(parsed) == 1 and "began to rain" in out  # the edited document alone is parsed again
+    assert sorted(read) == ["posts/old-name", "posts/outdated"]
     shutil.rmtree(site / ".riji-cache")
     assert riji(capsys, "status", "--site", str(site), "--json") == (code, out, "")

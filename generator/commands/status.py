@@ -27,7 +27,7 @@ def register(sub, site_arg) -> None:
 def run(args) -> int:
     from ..translations.reading import read_site
 
-    reading = read_site(args.site)
+    reading = read_site(args.site, whole=args.sync is not None)
     show(reading.source_problems + reading.lock_problems)
     if reading.config is None:
         return 1
@@ -53,6 +53,8 @@ def run(args) -> int:
 def _status(reading):
     from ..translations.status import status
 
+    if reading.status is not None:
+        return reading.status
     return status(reading.documents, reading.lock, reading.languages)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import collector, markdown
 from ..build import markdown_key, markdown_settings
@@ -15,9 +16,8 @@ from ..diagnostics import Diagnostic, Diagnostics
 from ..memo import BuildMemo, load_memo, memo_path
 from ..sources import SourceEntry, read_entries
 from ..theme import load_theme
-from .blocks import Block
-from .lock import Lock, read_lock
-from .status import Document, SitePaths, document
+from .lock import Lock, read_lock, read_text
+from .status import Document, SitePaths, Status, document, of_lock_text
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Reading:
     lock: Lock | None = None
     source_problems: list[Diagnostic] = field(default_factory=list)  # site.yaml and content/
     lock_problems: list[Diagnostic] = field(default_factory=list)
+    status: Status | None = None  # read without the documents and the whole record (`read_site`)
 
     @property
     def languages(self) -> list[str]:
@@ -45,7 +46,10 @@ class Reading:
 
 
 @collector.paused()  # as in a build: the memo is a million objects and no garbage
-def read_site(root: Path) -> Reading:
+def read_site(root: Path, whole: bool = True) -> Reading:
+    """The site's documents and its record, which a sync or a new translation changes; or, not
+    `whole`, only the status (`riji status`), with what the last build kept of each document's
+    where it still holds: the record is then read only in the parts of documents that changed."""
     root = root.resolve()
     diag = Diagnostics(root)
     config = load_config(root, diag)
@@ -53,28 +57,43 @@ def read_site(root: Path) -> Reading:
     if config is not None:
         memo = load_memo(memo_path(root))  # read, never saved: status leaves the build's cache as it was
         reading.entries = read_entries(root, config, diag, memo)
-        relative = SitePaths(root)
         bodies = _bodies(root, config, reading.entries, reading.languages, memo)
-        reading.documents = [document(e, root, bodies[e.name], reading.languages, relative) for e in reading.entries]
+        if not whole:
+            text, problems = read_text(root)
+            kept = None if problems else of_lock_text(reading.entries, bodies, text, reading.languages, root,
+                                                      memo.status)
+            if kept is not None:
+                reading.status = kept[0]
+                reading.source_problems = list(diag.items)
+                return reading
+        relative = SitePaths(root)
+        reading.documents = [document(e, root, {c: list(bodies[e.name, c].blocks) for c in e.docs
+                                                if (e.name, c) in bodies}, reading.languages, relative)
+                             for e in reading.entries]
     reading.source_problems = list(diag.items)  # a copy: nothing shares this collector's list
     reading.lock, reading.lock_problems = read_lock(root)
     return reading
 
 
+class _Body(NamedTuple):
+    blocks: object  # a sequence of Block
+    key: str  # the build's Markdown cache key; "" for blocks split here
+
+
 def _bodies(root: Path, config: Config, entries: list[SourceEntry], languages: list[str],
-            memo: BuildMemo) -> dict[str, dict[str, list[Block]]]:
-    """Each document's blocks: those the last build found, when its memo has the document's Markdown
-    as it is now (at 5,000 posts parsing them all again took 30 s), else split here as it would."""
+            memo: BuildMemo) -> dict[tuple[str, str], _Body]:
+    """(entry name, language) -> the document's blocks: those the last build found, when its memo
+    has the document's Markdown as it is now (at 5,000 posts parsing them all again took 30 s), else
+    split here as the build would split them."""
     theme, _problems = load_theme(root, config.theme, config.codes, config.generated)  # the build reports them
     settings = markdown_settings(config, theme.strings)
     bodies = {}
     for entry in entries:
-        bodies[entry.name] = found = {}
         for code, doc in entry.docs.items():
             if code not in languages:
                 continue
-            job = (doc.body, doc.body_line - 1, settings[code])
-            rendered = memo.markdown.get(markdown_key(*job))
-            found[code] = list(rendered.blocks) if rendered is not None else \
-                markdown.split_blocks(doc.body, doc.body_line - 1, settings[code]["smart_quotes"])
+            key = markdown_key(doc.body, doc.body_line - 1, settings[code])
+            known = memo.markdown.get(key)
+            bodies[entry.name, code] = _Body(known.blocks, key) if known is not None else \
+                _Body(markdown.split_blocks(doc.body, doc.body_line - 1, settings[code]["smart_quotes"]), "")
     return bodies
