@@ -249,7 +249,8 @@ def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: i
                 if digest is not None and (old := written(path, digest)) is not None:
                     kept[path] = old
         # packed until Pagefind and the writer read them
-        rendered, found = materialize({p: files[p] for p in paths if p not in kept}, workers, packed=True)
+        unmade = {p: files[p] for p in paths if p not in kept}
+        rendered, found = materialize(unmade, workers, packed=True) if unmade else ({}, [])
         problems.extend(found)
         for path, value in rendered.items():  # still lazy, so the writer records its inputs digest
             page = files[path]
@@ -261,7 +262,7 @@ def index_search(site: Site, theme: Theme, root: Path, files: Output, workers: i
     indexing = start_languages(
         groups, lambda path: inputs_of(files[path]), render, site.config.base_path,
         lambda path: names._rel(theme.template_path(theme.root_template(templates[path]))), reuse,
-        run=Forked if background else None)
+        run=Forked if background else None, last_written=written)
     return indexing, problems
 
 

@@ -24,11 +24,12 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 
 import cbor2
+import lxml.html
 
 from . import cachefiles
 from .diagnostics import Diagnostic
@@ -245,6 +246,7 @@ class Indexed:
     lang: str | None  # the pages' <html lang>: two languages' bundles can be joined only if they differ
     files: dict[str, bytes]
     problems: tuple[Diagnostic, ...]
+    pages: tuple[tuple[str, bytes], ...] = ()  # (path, inputs digest) of each page, sorted
 
 
 Reuse = dict[tuple[str, str], Indexed]  # (shard, language code) -> its last index
@@ -278,22 +280,45 @@ def index_languages(groups: Mapping[tuple[str, str], Sequence[str]], inputs_of: 
 def start_languages(groups: Mapping[tuple[str, str], Sequence[str]], inputs_of: Callable[[str], bytes | None],
                     render: Callable[[list[str]], dict[str, bytes]], base_path: str = "/",
                     template_of: Callable[[str], str] | None = None, reuse: Reuse | None = None,
-                    executable: Path | None = None, run: Callable[[Callable], Callable] | None = None) -> Indexing:
+                    executable: Path | None = None, run: Callable[[Callable], Callable] | None = None,
+                    last_written: Callable[[str, bytes], bytes | None] | None = None) -> Indexing:
     """`index_languages`, with Pagefind's part handed to `run(index)`, which returns a function
     that waits for `index()`'s value (parallel.Forked: Pagefind indexes while the writer writes,
     one shard and language at a time, so that its services and the writer's workers do not all
     hold their memory at once). Choosing, reading and rendering the pages happens here, at once;
-    calling what this returns waits for Pagefind and gives what `index_languages` gives."""
+    calling what this returns waits for Pagefind and gives what `index_languages` gives.
+
+    `last_written(path, inputs digest)` gives a page's bytes as the last build wrote them from those
+    inputs: a group with a few pages changed keeps its index when each reads to Pagefind as
+    before (`as_searched`), as a translation's page does when only its outdated notice came."""
     reuse = reuse or {}
     kept: Reuse = {}
     keys: dict[tuple[str, str], bytes | None] = {}
+    digested: dict[tuple[str, str], tuple] = {}
+    changed: dict[tuple[str, str], list[tuple[str, bytes]]] = {}  # group -> (page, its inputs last time)
     for group, paths in groups.items():
-        digests = [(p, inputs_of(p)) for p in sorted(paths)]
+        digests = digested[group] = tuple((p, inputs_of(p)) for p in sorted(paths))
         keys[group] = None if any(d is None for _p, d in digests) else _key(base_path, digests)
-        if keys[group] is not None and group in reuse and reuse[group].key == keys[group]:
-            kept[group] = reuse[group]
+        old = reuse.get(group)
+        if keys[group] is None or old is None:
+            continue
+        if old.key == keys[group]:
+            kept[group] = old
+        elif last_written is not None and [p for p, _d in old.pages] == [p for p, _d in digests]:
+            edits = [(p, was) for (p, now), (_p, was) in zip(digests, old.pages) if now != was]
+            if len(edits) <= FEW_EDITS:
+                changed[group] = edits
+    fresh = render([p for edits in changed.values() for p, _was in edits]) if changed else {}
+    if changed:
+        for group, edits in changed.items():
+            if all(p in fresh and (was := last_written(p, before)) is not None
+                   and as_searched(was) == as_searched(unpacked(fresh[p])) for p, before in edits):
+                kept[group] = replace(reuse[group], key=keys[group], pages=digested[group])
     todo = [group for group in groups if group not in kept]
-    pages = render([p for group in todo for p in groups[group]]) if todo else {}
+    wanted = [p for group in todo for p in groups[group]]
+    pages = {p: fresh[p] for p in wanted if p in fresh}
+    if len(pages) < len(wanted):
+        pages.update(render([p for p in wanted if p not in pages]))
 
     def langs_of(group) -> set[str | None]:
         return {_lang(pages[p]) for p in groups[group] if p in pages}
@@ -315,7 +340,40 @@ def start_languages(groups: Mapping[tuple[str, str], Sequence[str]], inputs_of: 
         return index_shards(offered, base_path, template_of, executable, run is None)
 
     indexed = (run or _at_once)(index) if todo else _at_once(lambda: ({}, []))
-    return lambda: _joined(groups, todo, langs, keys, kept, *indexed())
+    return lambda: _joined(groups, todo, langs, keys, digested, kept, *indexed())
+
+
+FEW_EDITS = 20  # pages of a group compared as Pagefind reads them, rather than indexed again
+
+
+def as_searched(html: bytes) -> bytes:
+    """A page with what Pagefind is told to ignore taken out, where that holds nothing Pagefind
+    might read all the same (a filter, metadata, a sort key, or the heading or image it may take
+    as the title or image): two pages that give the same bytes here give Pagefind the same index.
+    Where unsure, an element stays in, and the page counts as changed."""
+    tree = lxml.html.document_fromstring(html)
+    for node in tree.xpath("//*[@data-pagefind-ignore]"):
+        if any(name.startswith("data-pagefind") and name != "data-pagefind-ignore" for name in node.attrib) or \
+                node.xpath(".//*[self::h1 or self::img or @*[starts-with(name(), 'data-pagefind')]]"):
+            continue
+        _drop(node)
+    return lxml.html.tostring(tree, encoding="utf-8")
+
+
+_SPACE = " \t\r\n"
+
+
+def _drop(node) -> None:
+    """Take `node` out, and the white space before it when white space (or nothing) follows: what a
+    template writes before an element it writes only sometimes, as Pagefind reads it, is nothing."""
+    before = node.getprevious()
+    text = before.tail if before is not None else node.getparent().text
+    if text and text[-1] in _SPACE and (not node.tail or node.tail[0] in _SPACE):
+        if before is not None:
+            before.tail = text.rstrip(_SPACE)
+        else:
+            node.getparent().text = text.rstrip(_SPACE)
+    node.drop_tree()
 
 
 def _at_once(index: Callable):
@@ -328,7 +386,8 @@ def _placed(shard: str, files: Mapping[str, bytes]) -> dict[str, bytes]:
     return {f"{BUNDLE}{shard}/{name[len(BUNDLE):]}": data for name, data in files.items()}
 
 
-def _joined(groups, todo, langs, keys, kept: Reuse, parts, problems) -> tuple[dict[str, bytes], list[Diagnostic], Reuse]:
+def _joined(groups, todo, langs, keys, digested, kept: Reuse, parts,
+            problems) -> tuple[dict[str, bytes], list[Diagnostic], Reuse]:
     """The bundles of the `kept` groups and the new `parts` ({shard: {html lang: files}}), their
     diagnostics and what the next build may reuse."""
     failed = any(d.severity == "error" for d in problems)
@@ -339,7 +398,7 @@ def _joined(groups, todo, langs, keys, kept: Reuse, parts, problems) -> tuple[di
         lang = next(iter(own)) if len(own) == 1 else None
         if keys[group] is not None and lang is not None and not shared and not failed:
             mine = tuple(d for d in problems if d.path in groups[group])
-            made[group] = Indexed(keys[group], lang, parts.get(group[0], {}).get(lang, {}), mine)
+            made[group] = Indexed(keys[group], lang, parts.get(group[0], {}).get(lang, {}), mine, digested[group])
     problems = [d for group in kept for d in kept[group].problems] + problems
     by_shard: dict[str, list] = {}
     for group, indexed in kept.items():

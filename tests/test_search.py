@@ -381,6 +381,55 @@ def test_a_build_indexes_again_only_the_language_whose_pages_changed(tmp_path, m
     assert sorted(calls) == [["en"], ["zh-hans"]]
 
 
+def test_an_edit_that_outdates_a_translation_indexes_only_the_language_edited(tmp_path, monkeypatch):
+    """The translation's page gains the outdated notice, which its theme tells Pagefind to ignore: its
+    shard's index in that language is kept (at 1,000 posts re-indexing it doubled the first edit
+    of a synced post), and the bundle is still a clean build's."""
+    from generator.cli import main
+
+    root = write_site(tmp_path / "site", SITE)
+    assert main(["status", "--site", str(root), "--sync"]) == 0
+    out = root / "output"
+    calls = indexed_languages(monkeypatch, tmp_path)
+    assert build_to(root, out, BuildOptions(now=NOW)).ok
+    post = root / "content/posts/refugees.md"
+    # the English text: the Chinese page gains the notice; then the Chinese text, which is indexed
+    for old, new, indexed, notice in (("The TikTok refugees arrived.", "A heron came.", ["en"], True),
+                                      ("TikTok 难民来了。", "一只鹭来了。", ["zh-hans"], False)):
+        calls.clear()
+        post.write_text(post.read_text("utf-8").replace(old, new), "utf-8")
+        assert build_to(root, out, BuildOptions(now=NOW)).ok
+        assert list(calls) == [indexed]
+        assert (b"outdated-notice" in (out / "zh/posts/refugees/index.html").read_bytes()) is notice
+        bundle = {p: v for p, v in build_fixture(root).files.items() if p.startswith(BUNDLE)}
+        assert bundle == {p: (out / p).read_bytes() for p in bundle}
+
+
+def test_a_page_as_searched_leaves_out_only_what_pagefind_ignores_and_reads_nothing_of():
+    page = ('<!DOCTYPE html><html lang="en"><body><article data-pagefind-body>{}<p>Text.</p></article>'
+            '</body></html>')
+
+    def searched(inside: str) -> bytes:
+        return search.as_searched(page.format(inside).encode())
+
+    # the same bytes here, the same index from Pagefind: white space a template wrote before an
+    # element it left out is nothing to Pagefind, and an ignored word splits no other
+    for with_it, without in (('<p data-pagefind-ignore>A notice <a href="/x">here</a></p>', ""),
+                             ('\n  <p data-pagefind-ignore>A notice</p>', ""),
+                             ('<p data-pagefind-ignore="all">Gone too</p>', ""),
+                             ('<p>alpha<span data-pagefind-ignore>x</span>beta</p>', "<p>alphabeta</p>"),
+                             ('<p>alpha <span data-pagefind-ignore>x</span> beta</p>', "<p>alpha beta</p>"),
+                             ('<p>alpha <span data-pagefind-ignore>x</span>beta</p>', "<p>alpha beta</p>")):
+        assert searched(with_it) == searched(without), with_it
+        assert index_pages({"en/a/index.html": page.format(with_it).encode()}) == \
+            index_pages({"en/a/index.html": page.format(without).encode()}), with_it
+    for kept in ('<ul data-pagefind-ignore><li><a data-pagefind-filter="tag">Culture</a></li></ul>',
+                 '<div data-pagefind-ignore><h1>A title Pagefind may take</h1></div>',
+                 '<div data-pagefind-ignore><img src="a.png" alt=""></div>',
+                 '<p data-pagefind-ignore data-pagefind-meta="date">2025</p>', '<p>Indexed</p>'):
+        assert searched(kept) != searched(""), kept
+
+
 OLDER = {**SITE, "content/posts/older.md": """
     ---
     date: 2024-05-02
