@@ -428,6 +428,8 @@ def test_a_page_as_searched_leaves_out_only_what_pagefind_ignores_and_reads_noth
                  '<div data-pagefind-ignore><img src="a.png" alt=""></div>',
                  '<p data-pagefind-ignore data-pagefind-meta="date">2025</p>', '<p>Indexed</p>'):
         assert searched(kept) != searched(""), kept
+    whole = b'<html data-pagefind-ignore><body><p>All of it</p></body></html>'
+    assert b"All of it" in search.as_searched(whole)  # the page itself is not taken out of itself
 
 
 OLDER = {**SITE, "content/posts/older.md": """
