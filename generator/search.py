@@ -353,10 +353,10 @@ def as_searched(html: bytes) -> bytes:
     Where unsure, an element stays in, and the page counts as changed."""
     tree = lxml.html.document_fromstring(html)
     for node in tree.xpath("//*[@data-pagefind-ignore]"):
-        if node.getparent() is None or any(name.startswith("data-pagefind") and name != "data-pagefind-ignore" for name in node.attrib) or \
-                node.xpath(".//*[self::h1 or self::img or @*[starts-with(name(), 'data-pagefind')]]"):
-            continue
-        _drop(node)
+        read = any(name.startswith("data-pagefind") and name != "data-pagefind-ignore" for name in node.attrib) or \
+            node.xpath(".//*[self::h1 or self::img or @*[starts-with(name(), 'data-pagefind')]]")
+        if not read and node.getparent() is not None:
+            _drop(node)
     return lxml.html.tostring(tree, encoding="utf-8")
 
 

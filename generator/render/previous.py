@@ -7,10 +7,10 @@ digested (`html.doc_view` and `Context.cards` note each). The next build reuses 
 without working out its values, when the site's *frame* is unchanged (the inputs every page shares,
 and every entry's fields but its documents' text, what is made of it and what only its own pages
 show: dates, tags, titles, URLs, translations, so every plan, list and neighbour is the same) and so
-is the text of each entry the page read. A list reads of the posts it shows only their cards (`card_read`): what a card shows of
-the text (summary, description, reading time) is all that must be unchanged, so a list stands when a
-post's text changed below its summary. The preview does the same between the builds its search
-indexes.
+is the text of each entry the page read. A list reads of the posts it shows only their cards
+(`card_read`): what a card shows of the text (summary, description, reading time) is all that must
+be unchanged, so a list stands when a post's text changed below its summary. The preview does the
+same between the builds its search indexes.
 """
 from __future__ import annotations
 
