@@ -377,11 +377,13 @@ def of_lock_text(entries, rendered: dict, text: str | None, languages: Sequence[
     for e in entries:
         name = e.name if e.name in found else getattr(by_slug.pop((e.kind, e.slug), None), "name", None)
         docs = [(c, d, rendered.get((e.name, c))) for c, d in e.docs.items() if c in wanted]
-        key = None if any(r is None or not r.key for _c, _d, r in docs) else hashlib.blake2b(repr((
-            e.kind, e.slug, wanted, found[name][1] if name else None,
-            [(c, relative(d.path), r.key, str(d.meta.get("title") or ""), d.lines.get("title"),
-              str(d.meta.get("summary") or ""), d.lines.get("summary")) for c, d, r in docs])).encode(),
-            digest_size=16).digest()
+        key = None
+        if all(r is not None and r.key for _c, _d, r in docs):
+            digest = hashlib.blake2b(repr((e.kind, e.slug, wanted, [
+                (c, relative(d.path), r.key, str(d.meta.get("title") or ""), d.lines.get("title"),
+                 str(d.meta.get("summary") or ""), d.lines.get("summary")) for c, d, r in docs])).encode(), digest_size=16)
+            digest.update(b"\0" + found[name][1].encode() if name else b"")  # its part of the lock, not repr'd
+            key = digest.digest()
         old = kept.get(e.name)
         if key is not None and old is not None and old[0] == key:
             _key, listed, synced = old
