@@ -35,7 +35,7 @@ from .search import Indexing, Reuse, load_reuse, save_reuse, search_groups, star
 from .sources import list_files, read_entries
 from .theme import Theme, default_theme_dir, load_theme
 from .translations import status as translations
-from .translations.lock import read_lock, read_text as read_lock_text
+from .translations.lock import from_text as lock_from_text, read_lock, read_text as read_lock_text
 from .translations.status import Status
 from .urls import site_urls
 from .writer import UnsafeOutput, last_build, write_output
@@ -221,7 +221,9 @@ def _translations(root: Path, sources, rendered: dict, languages: list[str], mem
             memo.status_changed = kept[1] != memo.status
             memo.status = kept[1]
             return kept[0]
-    lock, found = memo.read_lock(read_lock, root) if memo is not None else read_lock(root)
+        lock, found = lock_from_text(text, found)  # read whole, from the text read already
+    else:
+        lock, found = memo.read_lock(read_lock, root) if memo is not None else read_lock(root)
     problems += found
     return translations.of_build(sources, rendered, lock, languages, root, memo.documents if preview else None)
 

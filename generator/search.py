@@ -309,11 +309,10 @@ def start_languages(groups: Mapping[tuple[str, str], Sequence[str]], inputs_of: 
             if len(edits) <= FEW_EDITS:
                 changed[group] = edits
     fresh = render([p for edits in changed.values() for p, _was in edits]) if changed else {}
-    if changed:
-        for group, edits in changed.items():
-            if all(p in fresh and (was := last_written(p, before)) is not None
-                   and as_searched(was) == as_searched(unpacked(fresh[p])) for p, before in edits):
-                kept[group] = replace(reuse[group], key=keys[group], pages=digested[group])
+    for group, edits in changed.items():
+        if all(p in fresh and (was := last_written(p, before)) is not None
+               and as_searched(was) == as_searched(unpacked(fresh[p])) for p, before in edits):
+            kept[group] = replace(reuse[group], key=keys[group], pages=digested[group])
     todo = [group for group in groups if group not in kept]
     wanted = [p for group in todo for p in groups[group]]
     pages = {p: fresh[p] for p in wanted if p in fresh}

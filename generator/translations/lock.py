@@ -375,7 +375,11 @@ def read_text(root: Path) -> tuple[str | None, list[Diagnostic]]:
 
 def read_lock(root: Path) -> tuple[Lock | None, list[Diagnostic]]:
     """The site's record; None when it has none yet (then the first sync adopts everything)."""
-    text, problems = read_text(root)
+    return from_text(*read_text(root))
+
+
+def from_text(text: str | None, problems: list[Diagnostic]) -> tuple[Lock | None, list[Diagnostic]]:
+    """`read_text`'s result as `read_lock` gives it, for a caller that has read the file already."""
     if text is None:
         return None, []
     return ({}, problems) if problems else parse(text)

@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, Diagnostics
 from ..memo import BuildMemo, load_memo, memo_path
 from ..sources import SourceEntry, read_entries
 from ..theme import load_theme
-from .lock import Lock, read_lock, read_text
+from .lock import Lock, from_text, read_lock, read_text
 from .status import Document, SitePaths, Status, document, of_lock_text
 
 
@@ -54,14 +54,15 @@ def read_site(root: Path, whole: bool = True) -> Reading:
     diag = Diagnostics(root)
     config = load_config(root, diag)
     reading = Reading(root, config)
+    read = None  # translations.lock's text and problems, once read
     if config is not None:
         memo = load_memo(memo_path(root))  # read, never saved: status leaves the build's cache as it was
         reading.entries = read_entries(root, config, diag, memo)
         bodies = _bodies(root, config, reading.entries, reading.languages, memo)
         if not whole:
-            text, problems = read_text(root)
-            kept = None if problems else of_lock_text(reading.entries, bodies, text, reading.languages, root,
-                                                      memo.status)
+            read = read_text(root)
+            kept = None if read[1] else of_lock_text(reading.entries, bodies, read[0], reading.languages, root,
+                                                     memo.status)
             if kept is not None:
                 reading.status = kept[0]
                 reading.source_problems = list(diag.items)
@@ -71,7 +72,7 @@ def read_site(root: Path, whole: bool = True) -> Reading:
                                                 if (e.name, c) in bodies}, reading.languages, relative)
                              for e in reading.entries]
     reading.source_problems = list(diag.items)  # a copy: nothing shares this collector's list
-    reading.lock, reading.lock_problems = read_lock(root)
+    reading.lock, reading.lock_problems = from_text(*read) if read is not None else read_lock(root)
     return reading
 
 
