@@ -357,20 +357,17 @@ def of_lock_text(entries, rendered: dict, text: str | None, languages: Sequence[
         return None
     wanted, relative = tuple(languages), SitePaths(root)
     order = {code: n for n, code in enumerate(languages)}
-    records: dict[str, Record | None] = {}
-
-    def record_of(name: str) -> Record | None:
-        if name not in records:
-            records[name] = lockfile.part(*found[name], name)
-        return records[name]
-
+    # the records no document has by name, read first; any other is read when its document needs
+    # it and not kept: together they would hold a transient copy of the whole file (a hundred MB at
+    # 5,000 posts, which the process keeps as free but unreturned memory for the rest of the build)
+    records: dict[str, Record] = {}
     named = {e.name for e in entries}
     by_slug = {}
     for name in found:
         if name not in named:
-            if (record := record_of(name)) is None:
+            if (record := lockfile.part(*found[name], name)) is None:
                 return None
-            by_slug[(record.kind, record.slug)] = record  # as `match` finds a renamed file's record
+            records[name] = by_slug[(record.kind, record.slug)] = record  # as `match` finds a renamed file's record
     items: list[Item] = []
     in_sync = 0
     now = {}
@@ -388,7 +385,7 @@ def of_lock_text(entries, rendered: dict, text: str | None, languages: Sequence[
         if key is not None and old is not None and old[0] == key:
             _key, listed, synced = old
         else:
-            record = record_of(name) if name else None
+            record = (records.pop(name, None) or lockfile.part(*found[name], name)) if name else None
             if name and record is None:
                 return None
             doc = document(e, root, {c: list(r.blocks) for c, _d, r in docs if r is not None}, languages, relative)
