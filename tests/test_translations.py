@@ -182,6 +182,18 @@ def test_two_documents_of_one_shape_pair_block_by_block_as_the_full_alignment_wo
     assert _matches(keys, list(keys)) == _common_run(keys, list(keys)) == [(i, i) for i in range(len(keys))]
 
 
+@given(st.lists(st.tuples(st.sampled_from(["p", "h2", "h3", "list", "code"]), st.sampled_from(["a", "b"])),
+                max_size=30), st.booleans())
+def test_documents_of_one_shape_align_block_by_block_as_by_sections(shape, over_time):
+    """The shortcut for two documents of one shape gives what pairing section by section gives."""
+    from generator.translations.align import by_sections, by_shape
+
+    a = [Block(kind, f"{n:012x}", word) for n, (kind, word) in enumerate(shape)]
+    b = [Block(kind, f"{n:012x}" if over_time else "0" * 12, word) for n, (kind, word) in enumerate(shape)]
+    key = by_text if over_time else by_shape
+    assert align(a, b, key) == by_sections(a, b, key) == [(i, i) for i in range(len(a))]
+
+
 def test_one_language_over_time_aligns_by_text():
     old = split(EN)
     new = split(EN.replace("First.", "First, edited.").replace("Third.", "Third.\n\nFourth."))

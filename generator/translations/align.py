@@ -88,6 +88,15 @@ def _section_key(blocks: Sequence[Block], section: list[int], key) -> str:
 
 
 def align(a: Sequence[Block], b: Sequence[Block], key: Callable[[Block], str] = by_shape) -> list[Pair]:
+    if [key(x) for x in a] == [key(y) for y in b] and [x.heading for x in a] == [y.heading for y in b]:
+        # the same sections of the same keys, as most translations are: each block faces its own,
+        # as `by_sections` would pair them, without its two levels of pairing
+        return [(i, i) for i in range(len(a))]
+    return by_sections(a, b, key)
+
+
+def by_sections(a: Sequence[Block], b: Sequence[Block], key: Callable[[Block], str]) -> list[Pair]:
+    """Sections paired by their headings' keys, then the blocks of each pair of sections."""
     sa, sb = sections(a), sections(b)
     rows: list[Pair] = []
     for i, j in _pairs([_section_key(a, s, key) for s in sa], [_section_key(b, s, key) for s in sb]):
