@@ -358,8 +358,8 @@ def of_lock_text(entries, rendered: dict, text: str | None, languages: Sequence[
     wanted, relative = tuple(languages), SitePaths(root)
     order = {code: n for n, code in enumerate(languages)}
     # the records no document has by name, read first; any other is read when its document needs
-    # it and not kept: together they would hold a transient copy of the whole file (a hundred MB at
-    # 5,000 posts, which the process keeps as free but unreturned memory for the rest of the build)
+    # it and not kept: together they would hold the whole file as objects at once (27 MiB at 1,000
+    # posts), which the process then keeps as free but unreturned memory for the rest of the build
     records: dict[str, Record] = {}
     named = {e.name for e in entries}
     by_slug = {}
