@@ -121,6 +121,11 @@ def _render_chunk(_shared, missing: list) -> list:
             for key, (text, offset, settings) in missing]
 
 
+def markdown_job(doc, settings: dict) -> tuple[str, int, dict]:
+    """What rendering a document's Markdown reads: its text, the file line before it, its settings."""
+    return doc.body, doc.body_line - 1, settings
+
+
 def markdown_key(text: str, offset: int, settings: dict) -> str:
     """A document's key in the memo's Markdown: what its rendering depends on, digested."""
     h = hashlib.blake2b(digest_size=16)
@@ -180,7 +185,7 @@ def render_markdown(config: Config, sources, workers: int, memo: BuildMemo | Non
         if old is None or old[0] is not entry:
             pairs = []
             for code, doc in entry.docs.items():
-                job = (doc.body, doc.body_line - 1, settings[code])
+                job = markdown_job(doc, settings[code])
                 key = markdown_key(*job)
                 pairs.append(((entry.name, code), key))
                 if key not in cache:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import collector, markdown
-from ..build import markdown_key, markdown_settings
+from ..build import markdown_job, markdown_key, markdown_settings
 from ..config import Config, load_config
 from ..diagnostics import Diagnostic, Diagnostics
 from ..memo import BuildMemo, load_memo, memo_path
@@ -93,8 +93,9 @@ def _bodies(root: Path, config: Config, entries: list[SourceEntry], languages: l
         for code, doc in entry.docs.items():
             if code not in languages:
                 continue
-            key = markdown_key(doc.body, doc.body_line - 1, settings[code])
+            text, offset, own = job = markdown_job(doc, settings[code])
+            key = markdown_key(*job)
             known = memo.markdown.get(key)
             bodies[entry.name, code] = _Body(known.blocks, key) if known is not None else \
-                _Body(markdown.split_blocks(doc.body, doc.body_line - 1, settings[code]["smart_quotes"]), "")
+                _Body(markdown.split_blocks(text, offset, own["smart_quotes"]), "")
     return bodies
